@@ -1,0 +1,127 @@
+"""Cases and everything recorded against them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Column, Index, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bot.storage.types import json_field, utc_field
+
+
+class CaseStatus(StrEnum):
+    IN_PROGRESS = "in_progress"  # being reported, step by step
+    COMPLETED = "completed"  # the reporter reviewed the summary and confirmed it
+    CANCELLED = "cancelled"  # abandoned by the reporter; kept, never deleted
+
+
+class Case(SQLModel, table=True):
+    __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("site_id", "number", name="uq_cases_site_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="sites.id", index=True)
+    # YYMM-NNN, the serial restarting each month (catalog B14), in the site's time zone.
+    number: str = Field(max_length=20)
+    period: str = Field(max_length=4)
+    serial: int
+    playbook_id: str = Field(max_length=64, index=True)
+    playbook_version: int
+    status: str = Field(
+        default=CaseStatus.IN_PROGRESS, sa_column=Column(String(20), nullable=False, index=True)
+    )
+    classification: str | None = Field(default=None, max_length=40)
+    reporter_id: int = Field(foreign_key="staff.id", index=True)
+    opened_at: datetime = utc_field(index=True)
+    closed_at: datetime | None = utc_field(nullable=True)
+    updated_at: datetime = utc_field()
+
+
+class CaseCounter(SQLModel, table=True):
+    """The last serial handed out per site and month."""
+
+    __tablename__ = "case_counters"
+
+    site_id: int = Field(foreign_key="sites.id", primary_key=True)
+    period: str = Field(max_length=4, primary_key=True)
+    last: int = 0
+
+
+class Answer(SQLModel, table=True):
+    """One answered (or skipped) step. A changed answer supersedes the row; nothing is deleted."""
+
+    __tablename__ = "answers"
+    __table_args__ = (Index("ix_answers_case_step", "case_id", "step_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    step_id: str = Field(max_length=64)
+    value: Any = json_field(lambda: None)
+    skipped: bool = False
+    answered_by: int = Field(foreign_key="staff.id")
+    answered_at: datetime = utc_field()
+    superseded_at: datetime | None = utc_field(nullable=True)
+
+
+class Attachment(SQLModel, table=True):
+    """A photo or file; the bytes live in the media directory under their sha256."""
+
+    __tablename__ = "attachments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    step_id: str = Field(max_length=64)
+    sha256: str = Field(max_length=64, index=True)
+    size: int
+    mime: str = Field(max_length=64)
+    telegram_file_id: str | None = Field(default=None, max_length=200)
+    created_by: int = Field(foreign_key="staff.id")
+    created_at: datetime = utc_field()
+
+
+class CaseEvent(SQLModel, table=True):
+    """The case timeline: every change, who, what, when. Append-only (enforced by triggers)."""
+
+    __tablename__ = "case_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    at: datetime = utc_field()
+    actor_id: int | None = Field(default=None, foreign_key="staff.id")
+    kind: str = Field(max_length=40)
+    step_id: str | None = Field(default=None, max_length=64)
+    data: dict[str, Any] = json_field()
+
+
+class Notification(SQLModel, table=True):
+    """Outbox: a message for the holders of some roles, written with the change that caused it."""
+
+    __tablename__ = "notifications"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    site_id: int = Field(foreign_key="sites.id")
+    step_id: str | None = Field(default=None, max_length=64)
+    roles: list[str] = json_field(list)
+    # Per-locale text from the playbook: {"zh": "...", "en": "..."}.
+    message: dict[str, str] = json_field()
+    status: str = Field(default="pending", max_length=20, index=True)
+    created_at: datetime = utc_field()
+
+
+class Deadline(SQLModel, table=True):
+    """A clock opened by a step; the escalation work turns due rows into reminders."""
+
+    __tablename__ = "deadlines"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    key: str = Field(max_length=64)
+    title: dict[str, str] = json_field()
+    roles: list[str] = json_field(list)
+    due_at: datetime = utc_field(index=True)
+    status: str = Field(default="open", max_length=20, index=True)
+    created_at: datetime = utc_field()

@@ -1,0 +1,290 @@
+"""Cases, answers, attachments and the timeline: every read and write goes through here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.cases.models import (
+    Answer,
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Deadline,
+    Notification,
+)
+from bot.cases.numbering import format_number, next_serial, period_of
+from bot.sites.models import Site
+
+
+async def open_case(
+    session: AsyncSession,
+    *,
+    site: Site,
+    playbook_id: str,
+    playbook_version: int,
+    reporter_id: int,
+    now: datetime,
+) -> Case:
+    assert site.id is not None
+    period = period_of(now, site.timezone)
+    serial = await next_serial(session, site.id, period)
+    case = Case(
+        site_id=site.id,
+        number=format_number(period, serial),
+        period=period,
+        serial=serial,
+        playbook_id=playbook_id,
+        playbook_version=playbook_version,
+        status=CaseStatus.IN_PROGRESS,
+        reporter_id=reporter_id,
+        opened_at=now,
+        updated_at=now,
+    )
+    session.add(case)
+    await session.flush()
+    await add_event(
+        session,
+        case,
+        "opened",
+        actor_id=reporter_id,
+        now=now,
+        data={"playbook": playbook_id, "version": playbook_version},
+    )
+    return case
+
+
+async def get(session: AsyncSession, case_id: int) -> Case:
+    case = await session.get(Case, case_id)
+    if case is None:
+        raise LookupError(f"no case {case_id}")
+    return case
+
+
+async def by_number(session: AsyncSession, site_id: int, number: str) -> Case | None:
+    query = select(Case).where(Case.site_id == site_id, Case.number == number)
+    return (await session.exec(query)).first()
+
+
+async def by_reporter(session: AsyncSession, reporter_id: int, limit: int = 10) -> list[Case]:
+    query = (
+        select(Case)
+        .where(Case.reporter_id == reporter_id)
+        .order_by(col(Case.opened_at).desc(), col(Case.id).desc())
+        .limit(limit)
+    )
+    return list((await session.exec(query)).all())
+
+
+async def set_status(
+    session: AsyncSession, case: Case, status: CaseStatus, *, actor_id: int, now: datetime
+) -> None:
+    previous = case.status
+    case.status = status
+    case.updated_at = now
+    if status in (CaseStatus.COMPLETED, CaseStatus.CANCELLED):
+        case.closed_at = now
+    session.add(case)
+    await add_event(session, case, str(status), actor_id=actor_id, now=now, data={"from": previous})
+
+
+async def set_classification(
+    session: AsyncSession,
+    case: Case,
+    value: str,
+    *,
+    actor_id: int | None,
+    step_id: str,
+    now: datetime,
+) -> None:
+    previous = case.classification
+    case.classification = value
+    case.updated_at = now
+    session.add(case)
+    await add_event(
+        session,
+        case,
+        "classified",
+        actor_id=actor_id,
+        step_id=step_id,
+        now=now,
+        data={"from": previous, "to": value},
+    )
+
+
+async def current_answers(session: AsyncSession, case_id: int) -> dict[str, Answer]:
+    query = select(Answer).where(Answer.case_id == case_id, col(Answer.superseded_at).is_(None))
+    return {row.step_id: row for row in (await session.exec(query)).all()}
+
+
+async def answer_history(session: AsyncSession, case_id: int) -> list[Answer]:
+    query = select(Answer).where(Answer.case_id == case_id).order_by(col(Answer.id))
+    return list((await session.exec(query)).all())
+
+
+async def record_answer(
+    session: AsyncSession,
+    case: Case,
+    step_id: str,
+    value: Any,
+    *,
+    skipped: bool,
+    actor_id: int,
+    now: datetime,
+) -> Answer:
+    """Store an answer; an earlier one for the step is superseded, never overwritten."""
+    assert case.id is not None
+    query = select(Answer).where(
+        Answer.case_id == case.id, Answer.step_id == step_id, col(Answer.superseded_at).is_(None)
+    )
+    previous = (await session.exec(query)).first()
+    if previous is not None:
+        previous.superseded_at = now
+        session.add(previous)
+    answer = Answer(
+        case_id=case.id,
+        step_id=step_id,
+        value=value,
+        skipped=skipped,
+        answered_by=actor_id,
+        answered_at=now,
+    )
+    session.add(answer)
+    case.updated_at = now
+    session.add(case)
+    kind = "skipped" if skipped else ("answer_changed" if previous is not None else "answered")
+    data: dict[str, Any] = {"value": value}
+    if previous is not None:
+        data["previous"] = None if previous.skipped else previous.value
+    await add_event(session, case, kind, actor_id=actor_id, step_id=step_id, now=now, data=data)
+    await session.flush()
+    return answer
+
+
+async def add_attachment(
+    session: AsyncSession,
+    case: Case,
+    step_id: str,
+    *,
+    sha256: str,
+    size: int,
+    mime: str,
+    telegram_file_id: str | None,
+    actor_id: int,
+    now: datetime,
+) -> Attachment:
+    assert case.id is not None
+    attachment = Attachment(
+        case_id=case.id,
+        step_id=step_id,
+        sha256=sha256,
+        size=size,
+        mime=mime,
+        telegram_file_id=telegram_file_id,
+        created_by=actor_id,
+        created_at=now,
+    )
+    session.add(attachment)
+    await session.flush()
+    await add_event(
+        session,
+        case,
+        "attachment_added",
+        actor_id=actor_id,
+        step_id=step_id,
+        now=now,
+        data={"attachment": attachment.id, "sha256": sha256, "mime": mime},
+    )
+    return attachment
+
+
+async def attachments(session: AsyncSession, case_id: int) -> list[Attachment]:
+    query = select(Attachment).where(Attachment.case_id == case_id).order_by(col(Attachment.id))
+    return list((await session.exec(query)).all())
+
+
+async def add_event(
+    session: AsyncSession,
+    case: Case,
+    kind: str,
+    *,
+    actor_id: int | None,
+    now: datetime,
+    step_id: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    assert case.id is not None
+    event = CaseEvent(
+        case_id=case.id, at=now, actor_id=actor_id, kind=kind, step_id=step_id, data=data or {}
+    )
+    session.add(event)
+    return event
+
+
+async def timeline(session: AsyncSession, case_id: int) -> list[CaseEvent]:
+    query = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(col(CaseEvent.id))
+    return list((await session.exec(query)).all())
+
+
+async def actions_done(session: AsyncSession, case_id: int) -> set[str]:
+    """Keys (``step#index``) of step actions already carried out on the case."""
+    query = select(CaseEvent).where(CaseEvent.case_id == case_id, CaseEvent.kind == "action")
+    return {str(event.data.get("key")) for event in (await session.exec(query)).all()}
+
+
+async def queue_notification(
+    session: AsyncSession,
+    case: Case,
+    *,
+    step_id: str,
+    roles: list[str],
+    message: dict[str, str],
+    now: datetime,
+) -> Notification:
+    assert case.id is not None
+    row = Notification(
+        case_id=case.id,
+        site_id=case.site_id,
+        step_id=step_id,
+        roles=roles,
+        message=message,
+        created_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def open_deadline(
+    session: AsyncSession,
+    case: Case,
+    *,
+    key: str,
+    title: dict[str, str],
+    roles: list[str],
+    due_at: datetime,
+    now: datetime,
+) -> Deadline:
+    assert case.id is not None
+    row = Deadline(
+        case_id=case.id, key=key, title=title, roles=roles, due_at=due_at, created_at=now
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def notifications(session: AsyncSession, case_id: int) -> list[Notification]:
+    query = (
+        select(Notification).where(Notification.case_id == case_id).order_by(col(Notification.id))
+    )
+    return list((await session.exec(query)).all())
+
+
+async def deadlines(session: AsyncSession, case_id: int) -> list[Deadline]:
+    query = select(Deadline).where(Deadline.case_id == case_id).order_by(col(Deadline.id))
+    return list((await session.exec(query)).all())

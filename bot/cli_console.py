@@ -1,0 +1,109 @@
+"""``dutybot console``: the terminal chat, with a demo site for a newcomer."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+from bot.app import build_app
+from bot.config import Settings
+from bot.engine.incoming import UserRef
+from bot.sites import service as sites
+from bot.staff import service as staff_service
+from bot.staff.models import Staff
+from bot.transports.console import ConsoleChat, chat_loop, read_line
+
+DEMO_TELEGRAM_ID = 1
+
+
+async def console_command(
+    args: Any, settings: Settings, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
+) -> int:
+    app = await build_app(settings)
+    try:
+        member = await _choose_user(app, args.as_user, settings, stdin, stdout)
+        if member is None:
+            return 1
+        assert member.telegram_id is not None
+        user = UserRef(telegram_id=member.telegram_id, display_name=member.name)
+        await chat_loop(ConsoleChat(app.engine.handle, user, stdout), stdin)
+        return 0
+    finally:
+        await app.close()
+
+
+async def _choose_user(
+    app: Any, as_user: str | None, settings: Settings, stdin: TextIO, out: TextIO
+) -> Staff | None:
+    async with app.db.transaction() as session:
+        everyone = [
+            m
+            for m in await staff_service.all_staff(session, active_only=True)
+            if m.telegram_id is not None
+        ]
+    if not everyone:
+        out.write(
+            "The database has no staff yet. Create a demo site and a demo user "
+            "so you can try dutybot? [Y/n] "
+        )
+        out.flush()
+        answer = (await read_line(stdin) or "n").strip().lower()
+        if answer not in ("", "y", "yes", "是"):
+            out.write(
+                "Nothing created. Add people with `dutybot site add` and `dutybot staff add`.\n"
+            )
+            return None
+        return await create_demo(app, settings, out)
+    if as_user:
+        for member in everyone:
+            if as_user == str(member.telegram_id) or as_user.casefold() == member.name.casefold():
+                return member
+        out.write(
+            f"No active staff member {as_user!r}. Known: "
+            + ", ".join(f"{m.name} ({m.telegram_id})" for m in everyone)
+            + "\n"
+        )
+        return None
+    if len(everyone) == 1:
+        return everyone[0]
+    out.write("Who are you?\n")
+    for number, member in enumerate(everyone, 1):
+        out.write(f"  [{number}] {member.name} ({', '.join(member.roles)})\n")
+    out.write("> ")
+    out.flush()
+    choice = (await read_line(stdin) or "").strip()
+    if choice.isdigit() and 1 <= int(choice) <= len(everyone):
+        return everyone[int(choice) - 1]
+    out.write("No such person. Start again with --as NAME.\n")
+    return None
+
+
+async def create_demo(app: Any, settings: Settings, out: TextIO) -> Staff:
+    now = datetime.now(UTC)
+    async with app.db.transaction() as session:
+        site = await sites.by_code(session, "demo")
+        if site is None:
+            site = await sites.create(
+                session,
+                code="demo",
+                name="Demo Hotel 演示酒店",
+                timezone=settings.site.timezone,
+                locale=settings.site.locale,
+                now=now,
+            )
+        assert site.id is not None
+        member = await staff_service.add(
+            session,
+            telegram_id=DEMO_TELEGRAM_ID,
+            name="Demo Guard",
+            roles=["guard", "admin"],
+            site_id=site.id,
+            locale=None,
+            now=now,
+        )
+    out.write(
+        f"Created site “{site.name}” and user “{member.name}”. "
+        f'Next time: dutybot console --as "{member.name}"\n'
+    )
+    return member

@@ -1,0 +1,52 @@
+"""``dutybot flows check | show``."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from bot.config import Settings
+from bot.flows.loader import PlaybookError, Problem, load_playbook
+from bot.flows.registry import load_registry, playbook_files
+from bot.flows.render import render_text
+from bot.flows.validation import check_playbook
+
+
+def flows_command(args: Any, settings: Settings) -> int:
+    if args.flows_command == "check":
+        return _check(args.dir, settings)
+    return _show(args.name, args.lang, settings)
+
+
+def _check(directory: Any, settings: Settings) -> int:
+    problems: list[Problem] = []
+    count = 0
+    if directory is not None:
+        if not directory.is_dir():
+            print(f"dutybot: not a folder: {directory}", file=sys.stderr)
+            return 2
+        for path in playbook_files(directory):
+            count += 1
+            try:
+                problems.extend(check_playbook(load_playbook(path)))
+            except PlaybookError as exc:
+                problems.extend(exc.problems)
+    else:
+        registry, problems = load_registry(settings.flows.extra_dir, strict=False)
+        count = len(registry.playbooks) + len({p.file for p in problems if p.severity == "error"})
+    for problem in problems:
+        print(problem)
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    print(f"{count} playbook(s) checked: {errors} error(s), {warnings} warning(s)")
+    return 1 if errors else 0
+
+
+def _show(name: str, lang: str, settings: Settings) -> int:
+    registry, _ = load_registry(settings.flows.extra_dir, strict=False)
+    if name not in registry:
+        known = ", ".join(sorted(registry.playbooks)) or "none"
+        print(f"dutybot: no playbook {name!r} (known: {known})", file=sys.stderr)
+        return 1
+    print(render_text(registry.get(name), lang))
+    return 0

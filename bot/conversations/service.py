@@ -1,0 +1,37 @@
+"""Conversation rows: fetched under a row lock, one per staff member."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.conversations.models import Conversation, ProcessedEvent
+from bot.storage.upsert import insert_for
+
+
+async def first_delivery(session: AsyncSession, source: str, event_id: int, now: datetime) -> bool:
+    """Record a transport event id; False when it was handled before (a redelivery)."""
+    statement = (
+        insert_for(session, ProcessedEvent)
+        .values(source=source, event_id=event_id, at=now)
+        .on_conflict_do_nothing()
+    )
+    result = await session.exec(statement)  # type: ignore[call-overload]
+    return bool(result.rowcount)
+
+
+async def lock(session: AsyncSession, staff_id: int, now: datetime) -> Conversation:
+    """The staff member's conversation, created if needed, locked until the transaction ends."""
+    statement = (
+        insert_for(session, Conversation)
+        .values(
+            staff_id=staff_id, screen="menu", path=[], draft={}, buttons=[], nonce=0, updated_at=now
+        )
+        .on_conflict_do_nothing()
+    )
+    await session.exec(statement)  # type: ignore[call-overload]
+    query = select(Conversation).where(Conversation.staff_id == staff_id).with_for_update()
+    conversation = (await session.exec(query)).one()
+    return conversation

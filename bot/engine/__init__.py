@@ -1,0 +1,1 @@
+"""The conversation engine. Transport-neutral: no Telegram library is imported here."""

@@ -1,0 +1,70 @@
+"""A step's actions: notify roles, set the classification, open a deadline.
+
+Each action runs once per case (keyed by step and position), recorded on the timeline; the
+notifications and deadlines are rows that the delivery jobs pick up.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.cases import service as cases
+from bot.engine.context import Ctx
+from bot.flows.conditions import evaluate
+from bot.flows.schema import ClassifyAction, DeadlineAction, NotifyAction
+
+
+async def run_actions(ctx: Ctx, step: Any, answers: dict[str, Any]) -> None:
+    if not step.actions or ctx.case is None:
+        return
+    case = ctx.case
+    assert case.id is not None
+    done = await cases.actions_done(ctx.session, case.id)
+    for index, action in enumerate(step.actions):
+        key = f"{step.id}#{index}"
+        if key in done or not evaluate(action.when, answers, ctx.site.settings):
+            continue
+        data: dict[str, Any] = {"key": key}
+        if isinstance(action, NotifyAction):
+            message = dict(action.message or step.label or step.text)
+            row = await cases.queue_notification(
+                ctx.session,
+                case,
+                step_id=step.id,
+                roles=list(action.notify),
+                message=message,
+                now=ctx.now,
+            )
+            data.update(type="notify", roles=list(action.notify), notification=row.id)
+        elif isinstance(action, ClassifyAction):
+            await cases.set_classification(
+                ctx.session,
+                case,
+                action.classify,
+                actor_id=ctx.staff_id,
+                step_id=step.id,
+                now=ctx.now,
+            )
+            data.update(type="classify", to=action.classify)
+        elif isinstance(action, DeadlineAction):
+            spec = action.deadline
+            due = ctx.now + spec.after
+            row_d = await cases.open_deadline(
+                ctx.session,
+                case,
+                key=spec.key,
+                title=dict(spec.title),
+                roles=list(spec.roles),
+                due_at=due,
+                now=ctx.now,
+            )
+            data.update(type="deadline", deadline=row_d.id, due_at=due.isoformat())
+        await cases.add_event(
+            ctx.session,
+            case,
+            "action",
+            actor_id=ctx.staff_id,
+            step_id=step.id,
+            now=ctx.now,
+            data=data,
+        )

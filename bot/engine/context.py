@@ -1,0 +1,46 @@
+"""Everything one incoming event is handled with: one transaction, one person, one clock reading."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.cases.models import Case
+from bot.conversations.models import Conversation
+from bot.engine.outgoing import Outgoing
+from bot.engine.screen import Screen, render
+from bot.flows.registry import Registry
+from bot.i18n import Translator
+from bot.sites.models import Site
+from bot.staff.models import Staff
+from bot.storage.media import MediaStore
+
+
+@dataclass
+class Ctx:
+    session: AsyncSession
+    staff: Staff
+    site: Site
+    conv: Conversation
+    tr: Translator
+    now: datetime
+    registry: Registry
+    media: MediaStore
+    max_file_bytes: int
+    case: Case | None = None
+    out: list[Outgoing] = field(default_factory=list)
+    notice: str | None = None  # a toast for the button press being handled
+
+    @property
+    def staff_id(self) -> int:
+        assert self.staff.id is not None
+        return self.staff.id
+
+    def say(self, text: str) -> None:
+        self.out.append(Outgoing(text=text))
+
+    def show(self, screen: Screen, *, replace: bool = False) -> None:
+        self.out.append(render(self.conv, screen, replace=replace, notice=self.notice))
+        self.notice = None

@@ -1,0 +1,127 @@
+"""Screens outside a report: the main menu, choosing a procedure, my reports, resuming."""
+
+from __future__ import annotations
+
+from bot.cases import service as cases
+from bot.engine.context import Ctx
+from bot.engine.navigation import effective_answers, progress
+from bot.engine.report import stored_answers
+from bot.engine.screen import Screen
+from bot.flows.schema import Playbook
+from bot.i18n import N_
+
+GROUPS = {
+    "security": N_("Security"),
+    "hotel": N_("Hotel emergencies"),
+    "complaints": N_("Complaints"),
+    "drills": N_("Drills"),
+    "other": N_("Other"),
+}
+STATUS = {
+    "in_progress": N_("in progress"),
+    "completed": N_("completed"),
+    "cancelled": N_("cancelled"),
+}
+
+
+def home(ctx: Ctx) -> None:
+    tr = ctx.tr
+    ctx.conv.screen = "menu"
+    screen = Screen(
+        text=tr._("What do you need? You can also type what happened, e.g. “wallet stolen”."),
+        title=tr._("dutybot · {site}", site=ctx.site.name),
+    )
+    screen.row((tr._("📝 Report an incident"), "menu:report"))
+    screen.row((tr._("📂 My reports"), "menu:mine"))
+    ctx.show(screen)
+
+
+def pick(ctx: Ctx, books: list[Playbook] | None = None, *, intro: str | None = None) -> None:
+    tr = ctx.tr
+    ctx.conv.screen = "pick"
+    shown = books if books is not None else ctx.registry.all()
+    lines = [intro] if intro else []
+    lines.append(tr._("Choose the procedure, or type a few words to find it."))
+    screen = Screen(text="\n".join(lines), title=tr._("Report an incident"))
+    order = list(GROUPS)
+    for group in order:
+        members = sorted((b for b in shown if b.group == group), key=lambda b: b.id)
+        for book in members:
+            screen.row((f"{tr._(GROUPS[group])} · {tr.pick(book.title)}", f"pb:{book.id}"))
+    if books is not None and len(books) < len(ctx.registry.all()):
+        screen.row((tr._("All procedures"), "menu:report"))
+    screen.row((tr._("← Menu"), "menu:home"))
+    ctx.show(screen)
+
+
+def search(ctx: Ctx, words: str) -> None:
+    found = ctx.registry.search(words)
+    tr = ctx.tr
+    if not found:
+        pick(ctx, intro=tr._("No procedure matches “{words}”.", words=words.strip()[:60]))
+    else:
+        pick(ctx, found)
+
+
+async def mine(ctx: Ctx) -> None:
+    tr = ctx.tr
+    rows = await cases.by_reporter(ctx.session, ctx.staff_id, limit=10)
+    if not rows:
+        text = tr._("You have not reported anything yet.")
+    else:
+        lines = [tr._("Your latest reports:")]
+        for case in rows:
+            title = (
+                tr.pick(ctx.registry.get(case.playbook_id).title)
+                if case.playbook_id in ctx.registry
+                else case.playbook_id
+            )
+            status = tr._(STATUS.get(case.status, case.status))
+            lines.append(
+                f"{case.number} · {title} · {status} · {tr.datetime(case.opened_at, 'short')}"
+            )
+        text = "\n".join(lines)
+    screen = Screen(text=text, title=tr._("My reports"))
+    screen.row((tr._("← Menu"), "menu:home"))
+    ctx.conv.screen = "menu"
+    ctx.show(screen)
+
+
+async def resume_offer(ctx: Ctx) -> None:
+    """A report is in progress: offer to continue it (after a restart, a /start, a stray tap)."""
+    tr = ctx.tr
+    assert ctx.case is not None
+    book = ctx.registry.get(ctx.case.playbook_id)
+    where = ""
+    if ctx.conv.screen == "step" and ctx.conv.step_id:
+        answers = effective_answers(book, await stored_answers(ctx), ctx.site.settings)
+        n, total = progress(book, ctx.conv.step_id, answers, ctx.site.settings)
+        where = " " + tr._("(step {n} of {total})", n=n, total=total)
+    screen = Screen(
+        text=tr._(
+            "Report {number} ({title}) is in progress{where}.",
+            number=ctx.case.number,
+            title=tr.pick(book.title),
+            where=where,
+        ),
+        title=tr._("Continue?"),
+    )
+    screen.row((tr._("▶ Continue"), "resume"))
+    screen.row((tr._("✗ Cancel report"), "cancel"))
+    ctx.show(screen)
+
+
+def cancel_offer(ctx: Ctx) -> None:
+    tr = ctx.tr
+    assert ctx.case is not None
+    ctx.conv.draft = {**ctx.conv.draft, "_back": ctx.conv.screen}
+    ctx.conv.screen = "cancel"
+    screen = Screen(
+        text=tr._(
+            "Cancel report {number}? Everything recorded is kept; the case is marked cancelled.",
+            number=ctx.case.number,
+        ),
+        title=tr._("Cancel report"),
+    )
+    screen.row((tr._("Yes, cancel it"), "cancel:yes"), (tr._("No, continue"), "cancel:no"))
+    ctx.show(screen)

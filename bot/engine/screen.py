@@ -1,0 +1,57 @@
+"""A screen: text plus buttons, each button an action the engine will look up when pressed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.conversations.models import Conversation
+from bot.engine.outgoing import Button, Outgoing
+
+
+@dataclass
+class Screen:
+    text: str
+    title: str | None = None
+    rows: list[list[tuple[str, str]]] = field(default_factory=list)  # (label, action)
+    expects: str | None = None
+
+    def row(self, *buttons: tuple[str, str]) -> Screen:
+        if buttons:
+            self.rows.append(list(buttons))
+        return self
+
+
+def render(
+    conversation: Conversation, screen: Screen, *, replace: bool = False, notice: str | None = None
+) -> Outgoing:
+    """Turn a screen into an outgoing message and remember its buttons on the conversation.
+
+    Every render bumps the conversation's nonce, so buttons of any earlier message go stale.
+    """
+    conversation.nonce += 1
+    actions: list[str] = []
+    rows: list[tuple[Button, ...]] = []
+    for row in screen.rows:
+        buttons = []
+        for label, action in row:
+            buttons.append(Button(label=label, token=f"{conversation.nonce}.{len(actions)}"))
+            actions.append(action)
+        rows.append(tuple(buttons))
+    conversation.buttons = actions
+    return Outgoing(
+        text=screen.text,
+        title=screen.title,
+        buttons=tuple(rows),
+        expects=screen.expects,
+        replace=replace,
+        notice=notice,
+    )
+
+
+def resolve(conversation: Conversation, token: str) -> str | None:
+    """The action behind a pressed token, or None when the button is stale or unknown."""
+    nonce, _, index = token.partition(".")
+    if not (nonce.isdigit() and index.isdigit()) or int(nonce) != conversation.nonce:
+        return None
+    position = int(index)
+    return conversation.buttons[position] if position < len(conversation.buttons) else None

@@ -1,0 +1,73 @@
+"""A moment: the "Now" button, or a typed time such as 22:15, 11-21 22:15, 2026-11-21 22:15."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.engine.steps.base import Answered, Invalid, Result, Rows, StepIO, StepKind, fold
+from bot.i18n import Translator
+
+_NOW_WORDS = {"now", "现在", "刚才", "此刻"}
+# Optional date (Y-M-D or M-D, with - / . or 年月日), then H:M (":" or 点/时, optional 分).
+_PATTERN = re.compile(
+    r"^(?:(?:(?P<y>\d{4})[-/.年])?(?P<mo>\d{1,2})[-/.月](?P<d>\d{1,2})日?\s*)?"
+    r"(?P<h>\d{1,2})\s*[:点时]\s*(?P<mi>\d{1,2})?\s*分?$"
+)
+_FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+def parse_moment(text: str, now: datetime, tz: ZoneInfo, past_only: bool) -> datetime | None:
+    """A typed local time as an aware UTC datetime; None when it cannot be read."""
+    match = _PATTERN.match(fold(text))
+    if not match:
+        return None
+    local_now = now.astimezone(tz)
+    parts = match.groupdict()
+    try:
+        hour, minute = int(parts["h"]), int(parts["mi"] or 0)
+        if parts["mo"] is None:
+            moment = local_now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+            if past_only and moment > local_now + _FUTURE_TOLERANCE:
+                moment -= timedelta(days=1)  # "23:50" typed at 00:10 means last night
+        else:
+            year = int(parts["y"]) if parts["y"] else local_now.year
+            moment = datetime(year, int(parts["mo"]), int(parts["d"]), hour, minute, tzinfo=tz)
+            if not parts["y"] and past_only and moment > local_now + _FUTURE_TOLERANCE:
+                moment = moment.replace(year=year - 1)
+    except ValueError:
+        return None
+    return moment.astimezone(ZoneInfo("UTC"))
+
+
+class DateTimeKind(StepKind):
+    def buttons(self, step: Any, io: StepIO) -> Rows:
+        return [[(io.tr._("🕒 Now"), "now")]]
+
+    def hint(self, step: Any, io: StepIO) -> str | None:
+        return io.tr._("Press “Now”, or type a time such as 22:15 or 11-21 22:15.")
+
+    def on_action(self, step: Any, io: StepIO, action: str) -> Result | None:
+        if action == "now":
+            return Answered(io.now.isoformat())
+        return None
+
+    def on_text(self, step: Any, io: StepIO, text: str) -> Result:
+        if fold(text) in _NOW_WORDS:
+            return Answered(io.now.isoformat())
+        moment = parse_moment(text, io.now, io.tr.tz, step.past_only)
+        if moment is None:
+            return Invalid(
+                io.tr._(
+                    "“{text}” is not a time I can read. Try 22:15 or 11-21 22:15.",
+                    text=text.strip()[:40],
+                )
+            )
+        if step.past_only and moment > io.now + _FUTURE_TOLERANCE:
+            return Invalid(io.tr._("That time is in the future. Please check it."))
+        return Answered(moment.isoformat())
+
+    def format(self, step: Any, tr: Translator, value: Any) -> str:
+        return tr.datetime(datetime.fromisoformat(value))

@@ -1,0 +1,1 @@
+"""Procedures as data: playbook files, their schema, loader and checks."""

@@ -1,0 +1,195 @@
+"""``when`` conditions on earlier answers and site settings: all / any / not and comparisons."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+
+COMPARATORS = ("equals", "in", "gte", "gt", "lte", "lt", "contains", "answered", "count_gte")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+class SettingRef(_Strict):
+    """A number taken from the site's settings, e.g. ``{setting: large_value_threshold}``."""
+
+    setting: str
+
+
+Number = float | SettingRef
+
+
+class AnswerCondition(_Strict):
+    answer: str
+    equals: Any = None
+    in_: list[Any] | None = Field(default=None, alias="in")
+    gte: Number | None = None
+    gt: Number | None = None
+    lte: Number | None = None
+    lt: Number | None = None
+    contains: str | None = None
+    answered: bool | None = None
+    count_gte: int | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_operator(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            used = [key for key in COMPARATORS if key in data]
+            if len(used) != 1:
+                raise ValueError(
+                    f"an answer condition needs exactly one of {', '.join(COMPARATORS)}"
+                    f" (found {', '.join(used) or 'none'})"
+                )
+        return data
+
+    @property
+    def operator(self) -> str:
+        for key in COMPARATORS:
+            if ("in_" if key == "in" else key) in self.model_fields_set:
+                return key
+        raise AssertionError("validated condition without operator")
+
+
+class SettingCondition(_Strict):
+    setting: str
+    is_set: bool | None = Field(default=None, alias="set")
+    equals: Any = None
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> SettingCondition:
+        if (self.is_set is None) == ("equals" not in self.model_fields_set):
+            raise ValueError("a setting condition needs exactly one of: set, equals")
+        return self
+
+
+class AllCondition(_Strict):
+    all: list[Condition] = Field(min_length=1)
+
+
+class AnyCondition(_Strict):
+    any: list[Condition] = Field(min_length=1)
+
+
+class NotCondition(_Strict):
+    not_: Condition = Field(alias="not")
+
+
+def _kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        for key in ("all", "any", "not", "answer"):
+            if key in value:
+                return key
+        if "setting" in value:
+            return "setting"
+        return None
+    mapping: dict[type, str] = {
+        AllCondition: "all",
+        AnyCondition: "any",
+        NotCondition: "not",
+        AnswerCondition: "answer",
+        SettingCondition: "setting",
+    }
+    return mapping.get(type(value))
+
+
+Condition = Annotated[
+    Annotated[AllCondition, Tag("all")]
+    | Annotated[AnyCondition, Tag("any")]
+    | Annotated[NotCondition, Tag("not")]
+    | Annotated[AnswerCondition, Tag("answer")]
+    | Annotated[SettingCondition, Tag("setting")],
+    Discriminator(
+        _kind,
+        custom_error_type="condition",
+        custom_error_message="a condition is one of: all, any, not, answer, setting",
+    ),
+]
+
+for _model in (AllCondition, AnyCondition, NotCondition):
+    _model.model_rebuild()
+
+
+def answer_refs(cond: Any) -> list[str]:
+    """Every step id a condition reads."""
+    match cond:
+        case AllCondition(all=items) | AnyCondition(any=items):
+            return [ref for item in items for ref in answer_refs(item)]
+        case NotCondition(not_=inner):
+            return answer_refs(inner)
+        case AnswerCondition(answer=step_id):
+            return [step_id]
+    return []
+
+
+def setting_refs(cond: Any) -> list[str]:
+    """Every site setting a condition reads."""
+    match cond:
+        case AllCondition(all=items) | AnyCondition(any=items):
+            return [ref for item in items for ref in setting_refs(item)]
+        case NotCondition(not_=inner):
+            return setting_refs(inner)
+        case SettingCondition(setting=name):
+            return [name]
+        case AnswerCondition():
+            bounds = (cond.gte, cond.gt, cond.lte, cond.lt)
+            return [b.setting for b in bounds if isinstance(b, SettingRef)]
+    return []
+
+
+def evaluate(cond: Any, answers: dict[str, Any], settings: dict[str, Any]) -> bool:
+    """Whether a condition holds. A missing answer or setting makes a comparison false."""
+    match cond:
+        case None:
+            return True
+        case AllCondition(all=items):
+            return all(evaluate(item, answers, settings) for item in items)
+        case AnyCondition(any=items):
+            return any(evaluate(item, answers, settings) for item in items)
+        case NotCondition(not_=inner):
+            return not evaluate(inner, answers, settings)
+        case SettingCondition():
+            value = settings.get(cond.setting)
+            if cond.is_set is not None:
+                return (value is not None) == cond.is_set
+            return bool(value == cond.equals)
+        case AnswerCondition():
+            return _compare(cond, answers.get(cond.answer), cond.answer in answers, settings)
+    raise TypeError(f"not a condition: {cond!r}")
+
+
+def _bound(value: Number | None, settings: dict[str, Any]) -> float | None:
+    if isinstance(value, SettingRef):
+        raw = settings.get(value.setting)
+        return float(raw) if isinstance(raw, int | float) else None
+    return value
+
+
+def _compare(cond: AnswerCondition, value: Any, present: bool, settings: dict[str, Any]) -> bool:
+    op = cond.operator
+    if op == "answered":
+        return (present and value is not None) == cond.answered
+    if value is None:
+        return False
+    if op == "equals":
+        return bool(value == cond.equals)
+    if op == "in":
+        return value in (cond.in_ or [])
+    if op == "contains":
+        return isinstance(value, list) and cond.contains in value
+    if op == "count_gte":
+        return isinstance(value, list) and len(value) >= (cond.count_gte or 0)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    bound = _bound(getattr(cond, op), settings)
+    if bound is None:
+        return False
+    return {
+        "gte": value >= bound,
+        "gt": value > bound,
+        "lte": value <= bound,
+        "lt": value < bound,
+    }[op]

@@ -1,0 +1,301 @@
+"""Checks across steps: references, kinds, roles, translations and reachability."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from typing import Any
+
+from bot.flows.conditions import (
+    AllCondition,
+    AnswerCondition,
+    AnyCondition,
+    NotCondition,
+    SettingRef,
+    answer_refs,
+    evaluate,
+    setting_refs,
+)
+from bot.flows.loader import LoadedPlaybook, Problem
+from bot.flows.schema import (
+    ChecklistStep,
+    ChoiceStep,
+    DeadlineAction,
+    NotifyAction,
+    NumberStep,
+    Playbook,
+    YesNoStep,
+)
+from bot.staff.roles import ROLES
+
+_MISSING = object()
+_MAX_COMBINATIONS = 50_000
+_LIST_KINDS = ("checklist", "photos", "people")
+
+
+def check_playbook(loaded: LoadedPlaybook) -> list[Problem]:
+    book, file = loaded.playbook, str(loaded.path)
+    found: list[Problem] = []
+
+    def add(loc: tuple[Any, ...], field: str, message: str, severity: str = "error") -> None:
+        found.append(Problem(file, loaded.lines.line_of(loc), field, message, severity))
+
+    if loaded.path.stem != book.id:
+        add(("id",), "id", f"the file should be named after the id: {book.id}.yaml")
+    _check_ids(book, add)
+    _check_references(book, add)
+    _check_translations(book, add)
+    _check_sources(book, add)
+    if not any(issue.severity == "error" for issue in found):
+        _check_reachability(book, add)
+    return found
+
+
+def _check_ids(book: Playbook, add: Any) -> None:
+    seen: dict[str, int] = {}
+    sections = {section.id for section in book.sections}
+    for index, step in enumerate(book.steps):
+        if step.id in seen:
+            add(("steps", index, "id"), f"steps[{index}].id", f"duplicate step id {step.id!r}")
+        seen[step.id] = index
+        if step.section is not None and step.section not in sections:
+            add(
+                ("steps", index, "section"),
+                f"steps[{index}:{step.id}].section",
+                f"unknown section {step.section!r}",
+            )
+
+
+def _conditions(book: Playbook) -> Iterator[tuple[tuple[Any, ...], str, int, Any]]:
+    for index, step in enumerate(book.steps):
+        if step.when is not None:
+            yield ("steps", index, "when"), f"steps[{index}:{step.id}].when", index, step.when
+        for number, action in enumerate(step.actions):
+            if action.when is not None:
+                loc = ("steps", index, "actions", number, "when")
+                yield (
+                    loc,
+                    f"steps[{index}:{step.id}].actions[{number}].when",
+                    index + 1,
+                    action.when,
+                )
+
+
+def _answer_conditions(cond: Any) -> Iterator[AnswerCondition]:
+    match cond:
+        case AllCondition(all=items) | AnyCondition(any=items):
+            for item in items:
+                yield from _answer_conditions(item)
+        case NotCondition(not_=inner):
+            yield from _answer_conditions(inner)
+        case AnswerCondition():
+            yield cond
+
+
+def _check_references(book: Playbook, add: Any) -> None:
+    positions = {step.id: index for index, step in enumerate(book.steps)}
+    for loc, field, limit, cond in _conditions(book):
+        for name in setting_refs(cond):
+            if name not in book.settings:
+                add(loc, field, f"unknown setting {name!r} (declare it under settings:)")
+        for sub in _answer_conditions(cond):
+            if sub.answer not in positions:
+                add(loc, field, f"unknown step {sub.answer!r}")
+                continue
+            if positions[sub.answer] >= limit:
+                add(loc, field, f"refers to step {sub.answer!r}, which is not asked before it")
+                continue
+            message = _operator_problem(book.steps[positions[sub.answer]], sub)
+            if message:
+                add(loc, field, message)
+    for index, step in enumerate(book.steps):
+        for number, action in enumerate(step.actions):
+            roles = []
+            if isinstance(action, NotifyAction):
+                roles = action.notify
+            elif isinstance(action, DeadlineAction):
+                roles = action.deadline.roles
+            for role in roles:
+                if role not in ROLES:
+                    add(
+                        ("steps", index, "actions", number),
+                        f"steps[{index}:{step.id}].actions[{number}]",
+                        f"unknown role {role!r} (known: {', '.join(ROLES)})",
+                    )
+
+
+def _operator_problem(step: Any, cond: AnswerCondition) -> str | None:
+    op = cond.operator
+    if op in ("gte", "gt", "lte", "lt") and not isinstance(step, NumberStep):
+        return f"{op} compares numbers, but step {step.id!r} is a {step.kind} step"
+    if op == "contains" and not isinstance(step, ChecklistStep):
+        return f"contains needs a checklist step, but {step.id!r} is a {step.kind} step"
+    if op == "count_gte" and step.kind not in _LIST_KINDS:
+        return f"count_gte needs a checklist, photos or people step, not {step.kind}"
+    if isinstance(step, YesNoStep) and op == "equals" and not isinstance(cond.equals, bool):
+        return f"step {step.id!r} is yes/no: compare with true or false"
+    if isinstance(step, ChoiceStep | ChecklistStep):
+        valid = {option.id for option in step.options}
+        values = {"equals": [cond.equals], "in": cond.in_ or [], "contains": [cond.contains]}
+        wrong = [v for v in values.get(op, []) if v not in valid]
+        if wrong:
+            return f"step {step.id!r} has no option {wrong[0]!r}"
+    return None
+
+
+def _texts(book: Playbook) -> Iterator[tuple[tuple[Any, ...], str, dict[str, str] | None]]:
+    yield ("title",), "title", book.title
+    yield ("summary",), "summary", book.summary
+    for name, spec in book.settings.items():
+        yield ("settings", name), f"settings.{name}.title", spec.title
+    for index, section in enumerate(book.sections):
+        yield ("sections", index), f"sections[{index}:{section.id}].title", section.title
+    for index, step in enumerate(book.steps):
+        base = f"steps[{index}:{step.id}]"
+        yield ("steps", index, "text"), f"{base}.text", step.text
+        yield ("steps", index, "label"), f"{base}.label", step.label
+        for number, option in enumerate(getattr(step, "options", []) or []):
+            yield ("steps", index, "options", number), f"{base}.options[{number}]", option.text
+        for number, person_field in enumerate(getattr(step, "fields", []) or []):
+            loc = ("steps", index, "fields", number)
+            yield loc, f"{base}.fields[{number}]", person_field.text
+        unit = getattr(step, "unit", None)
+        yield ("steps", index, "unit"), f"{base}.unit", unit
+        for number, action in enumerate(step.actions):
+            loc = ("steps", index, "actions", number)
+            if isinstance(action, NotifyAction):
+                yield loc, f"{base}.actions[{number}].message", action.message
+            elif isinstance(action, DeadlineAction):
+                yield loc, f"{base}.actions[{number}].deadline.title", action.deadline.title
+
+
+def _check_translations(book: Playbook, add: Any) -> None:
+    for loc, field, text in _texts(book):
+        if text is None:
+            continue
+        for lang in ("zh", "en"):
+            if not text.get(lang):  # type: ignore[call-overload]
+                add(loc, field, f"missing {lang} translation")
+    for lang in ("zh", "en"):
+        if not book.keywords.get(lang):
+            add(
+                ("keywords",),
+                "keywords",
+                f"no {lang} keywords: typed words cannot find it",
+                "warning",
+            )
+
+
+def _check_sources(book: Playbook, add: Any) -> None:
+    for index, step in enumerate(book.steps):
+        if not step.source:
+            add(
+                ("steps", index),
+                f"steps[{index}:{step.id}].source",
+                "no source reference (file:line of the rule it comes from)",
+                "warning",
+            )
+
+
+def _candidates(step: Any, constants: list[Any]) -> list[Any]:
+    if isinstance(step, YesNoStep):
+        values: list[Any] = [True, False]
+    elif isinstance(step, ChoiceStep):
+        values = [option.id for option in step.options]
+    elif isinstance(step, ChecklistStep):
+        ids = [option.id for option in step.options]
+        values = [[], ids] + [[i] for i in ids]
+    elif isinstance(step, NumberStep):
+        numbers = {0.0, 1e15}
+        for constant in constants:
+            if isinstance(constant, int | float) and not isinstance(constant, bool):
+                numbers.update({constant - 1, constant, constant + 1})
+        values = sorted(numbers)
+    elif step.kind in _LIST_KINDS:
+        size = max([c for c in constants if isinstance(c, int)] + [1])
+        values = [[], ["x"] * size]
+    else:
+        values = ["x", *[c for c in constants if c is not None]]
+    return [*values, None, _MISSING]
+
+
+def _check_reachability(book: Playbook, add: Any) -> None:
+    constants: dict[str, list[Any]] = {}
+    setting_values: dict[str, list[Any]] = {}
+    for _loc, _field, _limit, cond in _conditions(book):
+        for sub in _answer_conditions(cond):
+            bucket = constants.setdefault(sub.answer, [])
+            for op in ("equals", "gte", "gt", "lte", "lt", "count_gte"):
+                value = getattr(sub, op)
+                if value is not None and not isinstance(value, SettingRef):
+                    bucket.append(value)
+            bucket.extend(sub.in_ or [])
+    for name, spec in book.settings.items():
+        if spec.type == "number":
+            setting_values[name] = [None, 0, 1e15]
+        elif spec.type == "boolean":
+            setting_values[name] = [None, True, False]
+        else:
+            setting_values[name] = [None, "x"]
+
+    for index, step in enumerate(book.steps):
+        if step.when is None:
+            continue
+        refs = _closure(book, step.id)
+        names = sorted(
+            {n for r in refs for n in _setting_names(book, r)} | set(setting_refs(step.when))
+        )
+        domains = [_candidates(book.step(r), constants.get(r, [])) for r in refs]
+        domains += [setting_values.get(n, [None]) for n in names]
+        total = 1
+        for domain in domains:
+            total *= len(domain)
+        if total > _MAX_COMBINATIONS:
+            continue
+        if not any(
+            _reachable(book, step, refs, names, combo) for combo in itertools.product(*domains)
+        ):
+            add(
+                ("steps", index, "when"),
+                f"steps[{index}:{step.id}].when",
+                "this step can never be reached: its condition is never true",
+            )
+
+
+def _setting_names(book: Playbook, step_id: str) -> list[str]:
+    step = book.step(step_id)
+    return setting_refs(step.when) if step.when is not None else []
+
+
+def _closure(book: Playbook, step_id: str) -> list[str]:
+    """The steps a step's condition depends on, directly or through their own conditions."""
+    order = {step.id: index for index, step in enumerate(book.steps)}
+    pending, seen = list(answer_refs(book.step(step_id).when)), set()
+    while pending:
+        ref = pending.pop()
+        if ref in seen or ref not in order:
+            continue
+        seen.add(ref)
+        when = book.step(ref).when
+        if when is not None:
+            pending.extend(answer_refs(when))
+    return sorted(seen, key=order.__getitem__)
+
+
+def _reachable(
+    book: Playbook, step: Any, refs: list[str], names: list[str], combo: tuple[Any, ...]
+) -> bool:
+    settings = {n: v for n, v in zip(names, combo[len(refs) :], strict=True) if v is not None}
+    answers: dict[str, Any] = {}
+    for ref, value in zip(refs, combo[: len(refs)], strict=True):
+        ref_step = book.step(ref)
+        shown = evaluate(ref_step.when, answers, settings)
+        if not shown and value is not _MISSING:
+            return False  # a step that is not asked has no answer
+        if shown and value is _MISSING:
+            return False  # steps are answered (or skipped) before later ones are asked
+        if value is None and ref_step.required:
+            return False  # a required step cannot be skipped
+        if value is not _MISSING:
+            answers[ref] = value
+    return evaluate(step.when, answers, settings)

@@ -1,0 +1,108 @@
+"""Translations and locale-aware formatting.
+
+User-facing strings in code are English msgids marked with ``tr._(...)`` (or ``N_`` where the
+lookup happens later); the Babel catalogs in ``locales/`` translate them. Playbook text carries its
+own ``zh`` / ``en`` pair. Dates, durations and numbers go through Babel in the site's time zone.
+"""
+
+from __future__ import annotations
+
+import gettext
+from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_datetime, format_timedelta
+from babel.numbers import format_decimal
+from babel.support import Translations
+
+DOMAIN = "dutybot"
+SUPPORTED = ("zh_Hans", "en")
+DEFAULT_LOCALE = "zh_Hans"
+# The key a locale uses in playbook text.
+TEXT_KEYS = {"zh_Hans": "zh", "en": "en"}
+
+
+def N_(msgid: str) -> str:
+    """Mark a string for extraction; it is translated where it is shown."""
+    return msgid
+
+
+def default_locales_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "locales"
+
+
+def normalize_locale(code: str | None, fallback: str = DEFAULT_LOCALE) -> str:
+    """Map what a client reports (``zh-hans``, ``zh_CN``, ``en-US``) to a supported locale."""
+    if not code:
+        return fallback
+    lowered = code.replace("-", "_").lower()
+    if lowered.startswith("zh"):
+        return "zh_Hans"
+    if lowered.startswith("en"):
+        return "en"
+    return fallback
+
+
+class Translator:
+    """Everything one reader needs: their language, their site's time zone."""
+
+    def __init__(self, locale: str, translations: gettext.NullTranslations, tz: ZoneInfo) -> None:
+        self.locale = locale
+        self.tz = tz
+        self._translations = translations
+        self._babel_locale = Locale.parse(locale)
+
+    def _(self, msgid: str, /, **kwargs: Any) -> str:
+        text = self._translations.gettext(msgid)
+        return text.format(**kwargs) if kwargs else text
+
+    def n_(self, singular: str, plural: str, n: int, /, **kwargs: Any) -> str:
+        text = self._translations.ngettext(singular, plural, n)
+        return text.format(n=n, **kwargs)
+
+    def pick(self, text: dict[str, str] | str) -> str:
+        """Choose a playbook text for this locale (the other language when one is missing)."""
+        if isinstance(text, str):
+            return text
+        key = TEXT_KEYS.get(self.locale, "zh")
+        return text.get(key) or next(iter(text.values()), "")
+
+    def datetime(self, value: datetime, fmt: str = "medium") -> str:
+        return format_datetime(value, fmt, tzinfo=self.tz, locale=self._babel_locale)
+
+    def duration(self, value: timedelta) -> str:
+        return format_timedelta(
+            value, threshold=1.0, granularity="minute", locale=self._babel_locale
+        )
+
+    def number(self, value: float | int) -> str:
+        return format_decimal(value, locale=self._babel_locale)
+
+
+class Catalogs:
+    """Loads each compiled catalog once."""
+
+    def __init__(self, locales_dir: Path | None = None) -> None:
+        self.dir = locales_dir or default_locales_dir()
+
+    def translator(self, locale: str, timezone: str) -> Translator:
+        locale = normalize_locale(locale)
+        return Translator(locale, self._translations(locale), _zone(timezone))
+
+    def _translations(self, locale: str) -> gettext.NullTranslations:
+        return _load(str(self.dir), locale)
+
+
+@lru_cache(maxsize=32)
+def _load(directory: str, locale: str) -> gettext.NullTranslations:
+    loaded = Translations.load(directory, [locale], DOMAIN)
+    return loaded
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)

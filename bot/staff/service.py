@@ -1,0 +1,48 @@
+"""Reading and changing staff records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.staff.models import Staff
+
+
+async def by_telegram_id(session: AsyncSession, telegram_id: int) -> Staff | None:
+    return (await session.exec(select(Staff).where(Staff.telegram_id == telegram_id))).first()
+
+
+async def get(session: AsyncSession, staff_id: int) -> Staff | None:
+    return await session.get(Staff, staff_id)
+
+
+async def all_staff(session: AsyncSession, *, active_only: bool = False) -> list[Staff]:
+    query = select(Staff).order_by(col(Staff.id))
+    if active_only:
+        query = query.where(col(Staff.active).is_(True))
+    return list((await session.exec(query)).all())
+
+
+async def add(
+    session: AsyncSession,
+    *,
+    telegram_id: int | None,
+    name: str,
+    roles: list[str],
+    site_id: int,
+    locale: str | None,
+    now: datetime,
+) -> Staff:
+    member = Staff(
+        telegram_id=telegram_id,
+        name=name,
+        roles=sorted(set(roles)),
+        site_id=site_id,
+        locale=locale,
+        created_at=now,
+    )
+    session.add(member)
+    await session.flush()
+    return member

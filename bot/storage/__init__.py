@@ -1,0 +1,1 @@
+"""Database setup, shared column types, media files and migrations."""

@@ -1,0 +1,86 @@
+"""Shared fixtures: databases (SQLite always, PostgreSQL where reachable or in CI), a world."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from bot.storage.db import Database
+from bot.storage.migrate import upgrade
+from tests.support import World, make_world
+
+PG_URL = os.environ.get("DUTYBOT_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+START = datetime(2026, 11, 22, 14, 30, tzinfo=UTC)  # 22:30 in Shanghai
+
+
+async def _pg_reachable() -> str | None:
+    raw = PG_URL.replace("postgresql+asyncpg://", "postgresql://")
+    try:
+        connection = await asyncpg.connect(raw, timeout=3)
+    except (OSError, asyncpg.PostgresError) as exc:
+        return str(exc) or type(exc).__name__
+    await connection.close()
+    return None
+
+
+@pytest.fixture
+async def pg_schema() -> AsyncIterator[str]:
+    """A fresh schema in the test database, dropped afterwards."""
+    problem = await _pg_reachable()
+    if problem is not None:
+        if IN_CI:
+            pytest.fail(f"PostgreSQL must be reachable in CI ({PG_URL}): {problem}")
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {problem}")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    raw = PG_URL.replace("postgresql+asyncpg://", "postgresql://")
+    connection = await asyncpg.connect(raw)
+    await connection.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield schema
+    finally:
+        await connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        await connection.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated database: every test using it runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        database = Database(f"sqlite+aiosqlite:///{tmp_path / 'dutybot.db'}")
+    else:
+        schema = request.getfixturevalue("pg_schema")
+        database = Database(PG_URL, schema=schema)
+    await upgrade(database)
+    try:
+        yield database
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture
+async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'dutybot.db'}")
+    await upgrade(database)
+    try:
+        yield database
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture
+async def world(sqlite_db: Database, tmp_path: Path) -> World:
+    """An engine over SQLite with one site, a guard and the shipped plus test playbooks."""
+    return await make_world(sqlite_db, tmp_path, START)
+
+
+@pytest.fixture
+async def any_world(db: Database, tmp_path: Path) -> World:
+    """The same world on each back end."""
+    return await make_world(db, tmp_path, START)
