@@ -30,7 +30,7 @@ def open_database(settings: Settings) -> Database:
         settings.database.url,
         echo=settings.database.echo,
         busy_timeout=settings.database.sqlite_busy_timeout,
-        schema=settings.database.schema,
+        schema=settings.database.pg_schema,
     )
 
 

@@ -27,7 +27,7 @@ class DatabaseSettings(_Section):
     url: str = "sqlite+aiosqlite:///dutybot.db"
     echo: bool = False
     # PostgreSQL only: keep dutybot's tables in this schema (it must exist).
-    schema: str | None = None
+    pg_schema: str | None = None
     # Seconds a writer waits for SQLite's write lock before giving up.
     sqlite_busy_timeout: float = Field(default=15.0, gt=0)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,7 +31,7 @@ async def _pg_reachable() -> str | None:
     return None
 
 
-@pytest.fixture
+@asynccontextmanager
 async def pg_schema() -> AsyncIterator[str]:
     """A fresh schema in the test database, dropped afterwards."""
     problem = await _pg_reachable()
@@ -52,16 +53,15 @@ async def pg_schema() -> AsyncIterator[str]:
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
     """A migrated database: every test using it runs on SQLite and on PostgreSQL."""
-    if request.param == "sqlite":
-        database = Database(f"sqlite+aiosqlite:///{tmp_path / 'dutybot.db'}")
-    else:
-        schema = request.getfixturevalue("pg_schema")
-        database = Database(PG_URL, schema=schema)
-    await upgrade(database)
-    try:
+    async with AsyncExitStack() as stack:
+        if request.param == "sqlite":
+            database = Database(f"sqlite+aiosqlite:///{tmp_path / 'dutybot.db'}")
+        else:
+            schema = await stack.enter_async_context(pg_schema())
+            database = Database(PG_URL, schema=schema)
+        stack.push_async_callback(database.dispose)
+        await upgrade(database)
         yield database
-    finally:
-        await database.dispose()
 
 
 @pytest.fixture

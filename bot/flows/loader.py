@@ -69,6 +69,43 @@ def _child(node: yaml.Node, part: Any) -> tuple[int, yaml.Node] | None:
     return None
 
 
+_ACTION_TAGS = ("notify", "classify", "deadline")
+_CONDITION_TAGS = ("all", "any", "not", "answer", "setting")
+
+
+def _union_tag(data: Any) -> str | None:
+    """The tag pydantic puts in an error location for a step, action or condition mapping."""
+    if not isinstance(data, dict):
+        return None
+    if isinstance(data.get("kind"), str):
+        return str(data["kind"])
+    for key in (*_ACTION_TAGS, *_CONDITION_TAGS):
+        if key in data:
+            return key
+    return None
+
+
+def strip_tags(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
+    """Drop the union tags from a pydantic error location, leaving keys and indexes."""
+    out: list[Any] = []
+    current = data
+    tag_allowed = False
+    for part in loc:
+        if tag_allowed and part == _union_tag(current):
+            tag_allowed = False
+            continue
+        out.append(part)
+        if isinstance(current, dict):
+            key = "not" if part == "not_" else part
+            current = current.get(key)
+        elif isinstance(current, list) and isinstance(part, int) and part < len(current):
+            current = current[part]
+        else:
+            current = None
+        tag_allowed = True
+    return tuple(out)
+
+
 def field_path(loc: tuple[Any, ...], data: Any) -> str:
     """``steps[3].options[0].id``; step entries are shown by id when they have one."""
     out = ""
@@ -121,7 +158,10 @@ def load_playbook(path: Path) -> LoadedPlaybook:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        raise PlaybookError([Problem(file, line, "", f"not valid YAML: {exc.problem}")]) from exc
+        message = f"not valid YAML: {exc.problem}"
+        if "expected ',' or '}'" in str(exc.problem) or "mapping values" in str(exc.problem):
+            message += " (hint: put text containing , ? : # [ ] { } in quotes)"
+        raise PlaybookError([Problem(file, line, "", message)]) from exc
     finally:
         loader.dispose()
     problems = _duplicate_keys(node, file)
@@ -135,7 +175,9 @@ def load_playbook(path: Path) -> LoadedPlaybook:
     except ValidationError as exc:
         found = []
         for error in exc.errors():
-            loc = tuple(error["loc"])
+            loc = strip_tags(tuple(error["loc"]), data)
+            if error["type"] == "step_kind":
+                loc = (*loc, "kind")
             message = error["msg"].removeprefix("Value error, ")
             found.append(Problem(file, lines.line_of(loc), field_path(loc, data), message))
         raise PlaybookError(found) from exc

@@ -35,8 +35,8 @@ def parse_moment(text: str, now: datetime, tz: ZoneInfo, past_only: bool) -> dat
         else:
             year = int(parts["y"]) if parts["y"] else local_now.year
             moment = datetime(year, int(parts["mo"]), int(parts["d"]), hour, minute, tzinfo=tz)
-            if not parts["y"] and past_only and moment > local_now + _FUTURE_TOLERANCE:
-                moment = moment.replace(year=year - 1)
+            if not parts["y"] and past_only and moment - local_now > timedelta(days=180):
+                moment = moment.replace(year=year - 1)  # "12-31 23:50" typed on 1 January
     except ValueError:
         return None
     return moment.astimezone(ZoneInfo("UTC"))

@@ -1,0 +1,42 @@
+"""Two events for one conversation at the same moment end consistent, on both back ends."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlmodel import select
+
+from bot.cases.models import Answer
+from bot.conversations.models import Conversation
+from bot.engine.incoming import Incoming
+from tests.support import World
+
+
+async def test_two_presses_at_once_record_one_answer(any_world: World) -> None:
+    chat = any_world.chat()
+    await chat.say("/start")
+    await chat.press("Report an incident")
+    await chat.press("Other · All step kinds")
+    await chat.press("Done")
+    red, blue = chat.token("Red"), chat.token("Blue")
+    results = await asyncio.gather(
+        any_world.engine.handle(Incoming.press(chat.user, red)),
+        any_world.engine.handle(Incoming.press(chat.user, blue)),
+    )
+    stale = [r for r in results if r and r[-1].notice == "That button is no longer active."]
+    assert len(stale) == 1, "exactly one press wins; the other finds its button stale"
+    async with any_world.db.transaction() as session:
+        rows = (await session.exec(select(Answer).where(Answer.step_id == "colour"))).all()
+        conversation = (await session.exec(select(Conversation))).one()
+    assert len(rows) == 1
+    winner = rows[0].value
+    assert conversation.step_id == ("blue_detail" if winner == "blue" else "items")
+    assert conversation.path == ["ack", "colour", conversation.step_id]
+
+
+async def test_first_contact_from_two_events_creates_one_conversation(any_world: World) -> None:
+    chat = any_world.chat()
+    await asyncio.gather(chat.say("/start"), any_world.chat().say("/start"))
+    async with any_world.db.transaction() as session:
+        rows = (await session.exec(select(Conversation))).all()
+    assert len(rows) == 1
