@@ -75,9 +75,17 @@ class Translator:
         return format_datetime(value, fmt, tzinfo=self.tz, locale=self._babel_locale)
 
     def duration(self, value: timedelta) -> str:
-        return format_timedelta(
-            value, threshold=1.0, granularity="minute", locale=self._babel_locale
-        )
+        """Exact to the minute ("1小时30分钟", "1 hour 30 minutes"); Babel alone would round."""
+        minutes = int(abs(value.total_seconds()) // 60)
+        days, rest = divmod(minutes, 1440)
+        hours, mins = divmod(rest, 60)
+        parts = [
+            format_timedelta(timedelta(**{unit: amount}), threshold=10**6, granularity=unit[:-1],
+                             locale=self._babel_locale)
+            for unit, amount in (("days", days), ("hours", hours), ("minutes", mins))
+            if amount
+        ] or [format_timedelta(timedelta(0), granularity="minute", locale=self._babel_locale)]
+        return ("" if self.locale.startswith("zh") else " ").join(parts)
 
     def number(self, value: float | int) -> str:
         return format_decimal(value, locale=self._babel_locale)
