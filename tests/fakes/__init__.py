@@ -1,0 +1,16 @@
+"""Test doubles for external services (fake Telegram Bot API)."""
+
+from .bot_api import FakeBotAPI
+from .bot_api_models import ApiCall, ErrorRecord, ResponseRecord, Sent, StoredFile, StoredMessage
+from .bot_api_users import FakeUser
+
+__all__ = [
+    "ApiCall",
+    "ErrorRecord",
+    "FakeBotAPI",
+    "FakeUser",
+    "ResponseRecord",
+    "Sent",
+    "StoredFile",
+    "StoredMessage",
+]
