@@ -25,9 +25,12 @@ def playbook(ctx: Ctx) -> Playbook:
 
 
 async def stored_answers(ctx: Ctx) -> dict[str, Any]:
+    """The case's current answers (None for a skipped step), read once per event."""
     assert ctx.case is not None and ctx.case.id is not None
-    rows = await cases.current_answers(ctx.session, ctx.case.id)
-    return {step_id: (None if row.skipped else row.value) for step_id, row in rows.items()}
+    if ctx.answers_cache is None:
+        rows = await cases.current_answers(ctx.session, ctx.case.id)
+        ctx.answers_cache = {k: (None if r.skipped else r.value) for k, r in rows.items()}
+    return dict(ctx.answers_cache)
 
 
 async def answers_on_path(ctx: Ctx) -> dict[str, Any]:
@@ -226,6 +229,7 @@ async def save(ctx: Ctx, step: Any, value: Any, *, skipped: bool = False) -> Non
             actor_id=ctx.staff_id,
             now=ctx.now,
         )
+        ctx.answers_cache = None
     if step.actions_on == "answer":
         await run_actions(ctx, step, await answers_on_path(ctx))
     await advance(ctx)
