@@ -80,8 +80,12 @@ class Translator:
         days, rest = divmod(minutes, 1440)
         hours, mins = divmod(rest, 60)
         parts = [
-            format_timedelta(timedelta(**{unit: amount}), threshold=10**6, granularity=unit[:-1],
-                             locale=self._babel_locale)
+            format_timedelta(
+                timedelta(**{unit: amount}),
+                threshold=10**6,
+                granularity=unit[:-1],
+                locale=self._babel_locale,
+            )
             for unit, amount in (("days", days), ("hours", hours), ("minutes", mins))
             if amount
         ] or [format_timedelta(timedelta(0), granularity="minute", locale=self._babel_locale)]

@@ -61,7 +61,8 @@ class ConsoleChat:
         if not text:
             return None
         # "#3" always presses button 3; a bare "3" does so unless the question wants typing.
-        number = text[1:] if text.startswith("#") else text if self.expects is None else ""
+        typed = self.expects in ("text", "number")
+        number = text[1:] if text.startswith("#") else "" if typed else text
         if number.isdigit() and 1 <= int(number) <= len(self.buttons):
             return Incoming.press(self.user, self.buttons[int(number) - 1].token)
         for button in self.buttons:

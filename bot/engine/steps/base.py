@@ -51,7 +51,8 @@ def fold(text: str) -> str:
 class StepKind:
     """Defaults: a kind that takes text answers and refuses photos and places."""
 
-    # What the person is asked to send: None (buttons), "text", "number", "photo", "location".
+    # What the person is asked to send: None (buttons), "text", "number", "datetime", "photo",
+    # "location".
     expects: str | None = "text"
 
     def wants(self, step: Any, io: StepIO) -> str | None:

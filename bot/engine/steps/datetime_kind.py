@@ -43,6 +43,8 @@ def parse_moment(text: str, now: datetime, tz: ZoneInfo, past_only: bool) -> dat
 
 
 class DateTimeKind(StepKind):
+    expects = "datetime"
+
     def buttons(self, step: Any, io: StepIO) -> Rows:
         return [[(io.tr._("🕒 Now"), "now")]]
 
