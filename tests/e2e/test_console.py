@@ -134,7 +134,7 @@ async def test_a_newcomer_reports_a_theft_with_the_police_branch(tmp_path: Path)
         await console.type(str(photo))
         console.asks("已收到 1 张照片")
         await console.press("完成")
-        console.asks("安防队长、服务中心负责人、物业部经理")
+        console.asks("安防队长、服务中心负责人、物业部经理(电话或对讲)")
         await console.press("完成")
         await console.type("李四")  # a person asked to stay
         await console.press("跳过此项")
