@@ -83,12 +83,12 @@ async def site_command(args: Any, settings: Settings) -> int:
                         f"{site.code}\t{site.name}\t{site.timezone}\t{site.locale}\t{site.settings}"
                     )
             else:
-                site = await sites.by_code(session, args.code)
-                if site is None:
+                found = await sites.by_code(session, args.code)
+                if found is None:
                     raise UsageError(f"no site {args.code!r}")
                 value = parse_setting(args.key, args.value, settings)
-                await sites.set_setting(session, site, args.key, value)
-                print(f"{site.code}: {args.key} = {value}")
+                await sites.set_setting(session, found, args.key, value)
+                print(f"{found.code}: {args.key} = {value}")
     finally:
         await db.dispose()
     return 0

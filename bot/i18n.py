@@ -83,7 +83,7 @@ class Translator:
             format_timedelta(
                 timedelta(**{unit: amount}),
                 threshold=10**6,
-                granularity=unit[:-1],
+                granularity=unit[:-1],  # type: ignore[arg-type]
                 locale=self._babel_locale,
             )
             for unit, amount in (("days", days), ("hours", hours), ("minutes", mins))

@@ -66,7 +66,10 @@ def test_a_wrong_value_names_the_key(tmp_path: Path, body: str, expected: str) -
 def test_wrong_environment_value_stops_start_up(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "db", "current"],
-        capture_output=True, text=True, cwd=tmp_path, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
         env={"PATH": "/usr/bin:/bin", "DUTYBOT_MEDIA__MAX_FILE_BYTES": "-5"},
     )
     assert result.returncode == 2

@@ -27,9 +27,28 @@ def catalog(lang: str) -> object:
 def test_template_is_in_step_with_the_code(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "_", "-k", "N_", "-k", "n_:1,2", "--no-location", "-o", str(fresh), "."],
-        cwd=ROOT, check=True, capture_output=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_",
+            "-k",
+            "N_",
+            "-k",
+            "n_:1,2",
+            "--no-location",
+            "-o",
+            str(fresh),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     with open(fresh, "rb") as handle:
         extracted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
@@ -90,7 +109,13 @@ def test_translator_speaks_chinese_and_formats_in_the_site_zone() -> None:
 
 @pytest.mark.parametrize(
     ("code", "expected"),
-    [("zh-hans", "zh_Hans"), ("zh_CN", "zh_Hans"), ("en-GB", "en"), ("fr", "zh_Hans"), (None, "zh_Hans")],
+    [
+        ("zh-hans", "zh_Hans"),
+        ("zh_CN", "zh_Hans"),
+        ("en-GB", "en"),
+        ("fr", "zh_Hans"),
+        (None, "zh_Hans"),
+    ],
 )
 def test_locale_codes_from_clients(code: str | None, expected: str) -> None:
     assert normalize_locale(code) == expected

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -21,8 +22,16 @@ from bot.flows.conditions import Condition
 LANGS = ("zh", "en")
 IDENT = r"^[a-z][a-z0-9_]{0,63}$"
 
+
+def _languages(value: dict[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(value) - set(LANGS))
+    if unknown:
+        raise ValueError(f"unknown language {unknown[0]!r}: use zh and en")
+    return value
+
+
 # A text in both languages: {zh: ..., en: ...}. ``flows check`` insists on both.
-Text = dict[Literal["zh", "en"], str]
+Text = Annotated[dict[str, str], AfterValidator(_languages)]
 
 
 class _Strict(BaseModel):
@@ -105,9 +114,12 @@ class DeadlineAction(_Strict):
 def _action_kind(value: Any) -> str | None:
     if isinstance(value, dict):
         return next((k for k in ("notify", "classify", "deadline") if k in value), None)
-    return {NotifyAction: "notify", ClassifyAction: "classify", DeadlineAction: "deadline"}.get(
-        type(value)
-    )
+    tags: dict[type, str] = {
+        NotifyAction: "notify",
+        ClassifyAction: "classify",
+        DeadlineAction: "deadline",
+    }
+    return tags.get(type(value))
 
 
 Action = Annotated[
@@ -284,7 +296,9 @@ class Playbook(_Strict):
     title: Text
     summary: Text | None = None
     source: str | None = None
-    keywords: dict[Literal["zh", "en"], list[str]] = Field(default_factory=dict)
+    keywords: Annotated[dict[str, list[str]], AfterValidator(_languages)] = Field(
+        default_factory=dict
+    )
     settings: dict[str, SettingSpec] = Field(default_factory=dict)
     sections: list[Section] = Field(default_factory=list)
     steps: list[Step] = Field(min_length=1)

@@ -54,23 +54,43 @@ def test_the_sample_is_clean(tmp_path: Path) -> None:
     [
         (("kind: text", "kind: essay"), 11, "steps[1:second].kind: kind must be one of"),
         (("text: {zh: 说明, en: Explain}", "text: {}"), 14, "steps[1:second].text: needs a zh"),
-        (("{answer: first, equals: true}", "{answer: nowhere, equals: true}"), 13,
-         "unknown step 'nowhere'"),
-        (("{answer: first, equals: true}", "{answer: second, equals: true}"), 13,
-         "not asked before it"),
-        (("{answer: first, equals: true}", "{answer: first, equals: maybe}"), 13,
-         "compare with true or false"),
+        (
+            ("{answer: first, equals: true}", "{answer: nowhere, equals: true}"),
+            13,
+            "unknown step 'nowhere'",
+        ),
+        (
+            ("{answer: first, equals: true}", "{answer: second, equals: true}"),
+            13,
+            "not asked before it",
+        ),
+        (
+            ("{answer: first, equals: true}", "{answer: first, equals: maybe}"),
+            13,
+            "compare with true or false",
+        ),
         (("{answer: first, equals: true}", "{answer: first, gte: 3}"), 13, "compares numbers"),
         (("{answer: first, equals: true}", "{answer: first}"), 13, "exactly one of"),
-        (("{answer: first, equals: true}", "{setting: limit, set: true}"), 13,
-         "unknown setting 'limit'"),
-        (("{answer: first, equals: true}",
-          "{all: [{answer: first, equals: true}, {answer: first, equals: false}]}"), 13,
-         "can never be reached"),
+        (
+            ("{answer: first, equals: true}", "{setting: limit, set: true}"),
+            13,
+            "unknown setting 'limit'",
+        ),
+        (
+            (
+                "{answer: first, equals: true}",
+                "{all: [{answer: first, equals: true}, {answer: first, equals: false}]}",
+            ),
+            13,
+            "can never be reached",
+        ),
         (("text: {zh: 说明, en: Explain}", "text: {zh: 说明}"), 14, "missing en translation"),
         (("id: sample", "id: other"), 1, "should be named after the id"),
-        (("    source: \"t\"\n    when", "    source: \"t\"\n    source: \"u\"\n    when"), 13,
-         "duplicate key"),
+        (
+            ('    source: "t"\n    when', '    source: "t"\n    source: "u"\n    when'),
+            13,
+            "duplicate key",
+        ),
         (("version: 1", "version: 1\n  bad: indent"), 3, "not valid YAML"),
     ],
 )
@@ -98,7 +118,8 @@ def test_shipped_playbooks_are_clean() -> None:
 
 def test_site_folder_overrides_a_shipped_playbook(tmp_path: Path) -> None:
     original = (SHIPPED_DIR / "lost_property.yaml").read_text(encoding="utf-8")
-    changed = original.replace("version: 1", "version: 2").replace("客户挂失财物及失窃", "本店失物处理", 1)
+    changed = original.replace("version: 1", "version: 2")
+    changed = changed.replace("客户挂失财物及失窃", "本店失物处理", 1)
     write(tmp_path, changed, "lost_property.yaml")
     registry, _ = load_registry(tmp_path)
     assert registry.get("lost_property").version == 2
@@ -106,8 +127,13 @@ def test_site_folder_overrides_a_shipped_playbook(tmp_path: Path) -> None:
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=60,
+    )
 
 
 def test_flows_check_command(tmp_path: Path) -> None:
@@ -124,8 +150,10 @@ def test_flows_show_command(tmp_path: Path) -> None:
     shown = run_cli("flows", "show", "lost_property", "--lang", "en", cwd=tmp_path)
     assert shown.returncode == 0, shown.stderr
     assert "Lost or stolen property" in shown.stdout
-    assert "only when (police_requested = True OR value_large = True OR value_estimate ≥ " \
-           "setting large_value_threshold)" in shown.stdout
+    assert (
+        "only when (police_requested = True OR value_large = True OR value_estimate ≥ "
+        "setting large_value_threshold)" in shown.stdout
+    )
     assert "notify security_chief, service_centre_head, property_manager" in shown.stdout
     missing = run_cli("flows", "show", "nothing", cwd=tmp_path)
     assert missing.returncode == 1 and "no playbook 'nothing'" in missing.stderr

@@ -24,8 +24,14 @@ async def _open(world: World, at: datetime) -> str:
     async with world.db.transaction() as session:
         site = await sites.get(session, world.site.id)
         assert world.guard.id is not None
-        case = await cases.open_case(session, site=site, playbook_id="all_kinds",
-                                     playbook_version=1, reporter_id=world.guard.id, now=at)
+        case = await cases.open_case(
+            session,
+            site=site,
+            playbook_id="all_kinds",
+            playbook_version=1,
+            reporter_id=world.guard.id,
+            now=at,
+        )
         return case.number
 
 
@@ -35,8 +41,12 @@ async def test_case_numbers_restart_each_month_in_the_site_time_zone(any_world: 
     # 2026-11-30 16:30 UTC is already 1 December 00:30 in Shanghai: a new month, serial 001.
     december = await _open(any_world, datetime(2026, 11, 30, 16, 30, tzinfo=UTC))
     november_late = await _open(any_world, datetime(2026, 11, 30, 15, 30, tzinfo=UTC))
-    assert [first, second, december, november_late] == ["2611-001", "2611-002", "2612-001",
-                                                         "2611-003"]
+    assert [first, second, december, november_late] == [
+        "2611-001",
+        "2611-002",
+        "2612-001",
+        "2611-003",
+    ]
 
 
 async def test_concurrent_numbering_hands_out_each_serial_once(any_world: World) -> None:
@@ -58,8 +68,9 @@ async def test_times_come_back_aware_utc(any_world: World) -> None:
 async def test_naive_times_are_refused(any_world: World) -> None:
     with pytest.raises(Exception, match="naive datetime"):
         async with any_world.db.transaction() as session:
-            await sites.create(session, code="x", name="x", timezone="UTC", locale="en",
-                               now=datetime(2026, 1, 1))
+            await sites.create(
+                session, code="x", name="x", timezone="UTC", locale="en", now=datetime(2026, 1, 1)
+            )
 
 
 async def test_changed_answer_keeps_its_history(any_world: World) -> None:
@@ -68,10 +79,18 @@ async def test_changed_answer_keeps_its_history(any_world: World) -> None:
         case = await cases.by_number(session, any_world.site.id, number)
         assert case is not None and case.id is not None
         assert any_world.guard.id is not None
-        await cases.record_answer(session, case, "amount", 10, skipped=False,
-                                  actor_id=any_world.guard.id, now=START)
-        await cases.record_answer(session, case, "amount", 20, skipped=False,
-                                  actor_id=any_world.guard.id, now=START + timedelta(minutes=1))
+        await cases.record_answer(
+            session, case, "amount", 10, skipped=False, actor_id=any_world.guard.id, now=START
+        )
+        await cases.record_answer(
+            session,
+            case,
+            "amount",
+            20,
+            skipped=False,
+            actor_id=any_world.guard.id,
+            now=START + timedelta(minutes=1),
+        )
         history = await cases.answer_history(session, case.id)
         current = await cases.current_answers(session, case.id)
         events = [e.kind for e in await cases.timeline(session, case.id)]
@@ -101,15 +120,29 @@ async def test_timeline_is_append_only(any_world: World) -> None:
 async def test_telegram_ids_are_unique_and_big(any_world: World) -> None:
     big = 7_123_456_789_012  # beyond 32 bits
     async with any_world.db.transaction() as session:
-        member = await staff_service.add(session, telegram_id=big, name="Big", roles=["guard"],
-                                         site_id=any_world.site.id, locale=None, now=START)
+        member = await staff_service.add(
+            session,
+            telegram_id=big,
+            name="Big",
+            roles=["guard"],
+            site_id=any_world.site.id,
+            locale=None,
+            now=START,
+        )
     async with any_world.db.transaction() as session:
         found = await staff_service.by_telegram_id(session, big)
         assert found is not None and found.id == member.id
     with pytest.raises(IntegrityError):
         async with any_world.db.transaction() as session:
-            await staff_service.add(session, telegram_id=big, name="Again", roles=["guard"],
-                                    site_id=any_world.site.id, locale=None, now=START)
+            await staff_service.add(
+                session,
+                telegram_id=big,
+                name="Again",
+                roles=["guard"],
+                site_id=any_world.site.id,
+                locale=None,
+                now=START,
+            )
 
 
 async def test_unmigrated_database_is_refused(tmp_path: Path) -> None:
