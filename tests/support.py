@@ -7,6 +7,7 @@ import struct
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 from bot.clock import FrozenClock
@@ -72,9 +73,16 @@ class World:
         )
 
 
+@cache
+def playbooks() -> Registry:
+    """The shipped and test playbooks, parsed once per test run (read-only)."""
+    registry, _ = load_registry(TEST_PLAYBOOKS)
+    return registry
+
+
 async def make_world(db: Database, tmp_path: Path, start: datetime, *, locale: str = "en") -> World:
     clock = FrozenClock(start)
-    registry, _ = load_registry(TEST_PLAYBOOKS)
+    registry = playbooks()
     async with db.transaction() as session:
         site = await sites.create(
             session, code="hq", name="HQ Hotel", timezone="Asia/Shanghai", locale=locale, now=start

@@ -11,6 +11,7 @@ from bot.flows.conditions import (
     AnswerCondition,
     AnyCondition,
     NotCondition,
+    SettingCondition,
     SettingRef,
     answer_refs,
     evaluate,
@@ -89,6 +90,17 @@ def _answer_conditions(cond: Any) -> Iterator[AnswerCondition]:
         case NotCondition(not_=inner):
             yield from _answer_conditions(inner)
         case AnswerCondition():
+            yield cond
+
+
+def _setting_conditions(cond: Any) -> Iterator[SettingCondition]:
+    match cond:
+        case AllCondition(all=items) | AnyCondition(any=items):
+            for item in items:
+                yield from _setting_conditions(item)
+        case NotCondition(not_=inner):
+            yield from _setting_conditions(inner)
+        case SettingCondition():
             yield cond
 
 
@@ -237,6 +249,11 @@ def _check_reachability(book: Playbook, add: Any) -> None:
             setting_values[name] = [None, True, False]
         else:
             setting_values[name] = [None, "x"]
+    for _loc, _field, _limit, cond in _conditions(book):
+        for sub in _setting_conditions(cond):
+            if "equals" in sub.model_fields_set and sub.setting in setting_values:
+                if sub.equals not in setting_values[sub.setting]:
+                    setting_values[sub.setting].append(sub.equals)
 
     for index, step in enumerate(book.steps):
         if step.when is None:

@@ -157,3 +157,16 @@ def test_flows_show_command(tmp_path: Path) -> None:
     assert "notify security_chief, service_centre_head, property_manager" in shown.stdout
     missing = run_cli("flows", "show", "nothing", cwd=tmp_path)
     assert missing.returncode == 1 and "no playbook 'nothing'" in missing.stderr
+
+
+def test_a_text_setting_compared_by_value_is_reachable(tmp_path: Path) -> None:
+    body = GOOD.replace(
+        "steps:",
+        "settings:\n  mode:\n    type: text\n    title: {zh: 模式, en: Mode}\nsteps:",
+    ).replace("{answer: first, equals: true}", "{setting: mode, equals: strict}")
+    assert problems(tmp_path, body) == []
+    never = body.replace(
+        "{setting: mode, equals: strict}",
+        "{all: [{setting: mode, equals: strict}, {setting: mode, equals: lax}]}",
+    )
+    assert any("can never be reached" in p for p in problems(tmp_path, never))

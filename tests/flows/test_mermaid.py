@@ -1,0 +1,162 @@
+"""render_mermaid: well-formed flowcharts whose edges take the same path as the engine."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from bot.flows.conditions import evaluate
+from bot.flows.mermaid import describe, escape, render_mermaid
+from bot.flows.schema import Playbook
+from tests.flows.test_all_paths import CHOSEN, SHIPPED, SKIP, _as_answer
+
+NODE = re.compile(r'^\s+(\w+)(\["[^"]*"\]|\{"[^"]*"\}|\(\["[^"]*"\]\))$')
+EDGE = re.compile(r'^\s+(\w+) -->(?:\|"([^"]*)"\|)? (\w+)$')
+SUBGRAPH = re.compile(r'^\s+subgraph (\w+)\["([^"]*)"\]$')
+
+
+def parse(text: str) -> tuple[set[str], dict[str, list[tuple[str | None, str]]], list[str]]:
+    """Node ids, edges by source (label, target), subgraph titles; fails on any other line."""
+    lines = text.splitlines()
+    assert lines[0] == "flowchart TD"
+    nodes: set[str] = set()
+    edges: dict[str, list[tuple[str | None, str]]] = {}
+    titles: list[str] = []
+    depth = 0
+    for line in lines[1:]:
+        if match := NODE.match(line):
+            assert match.group(1) not in nodes, f"node defined twice: {line}"
+            nodes.add(match.group(1))
+        elif match := EDGE.match(line):
+            edges.setdefault(match.group(1), []).append((match.group(2), match.group(3)))
+        elif match := SUBGRAPH.match(line):
+            titles.append(match.group(2))
+            depth += 1
+        elif line.strip() == "end":
+            depth -= 1
+            assert depth == 0
+        else:
+            raise AssertionError(f"not a Mermaid line this renderer writes: {line!r}")
+    assert depth == 0
+    for source, targets in edges.items():
+        assert source in nodes, source
+        assert all(target in nodes for _, target in targets), targets
+    return nodes, edges, titles
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("book_id", sorted(SHIPPED.playbooks))
+def test_every_playbook_renders_a_well_formed_chart(book_id: str, lang: str) -> None:
+    book = SHIPPED.get(book_id)
+    text = render_mermaid(book, lang)
+    nodes, edges, titles = parse(text)
+    for step in book.steps:
+        assert f"s_{step.id}" in nodes
+        assert len(edges[f"s_{step.id}"]) == 1  # a step always goes on to what comes next
+        if step.when is not None:
+            assert f"c_{step.id}" in nodes
+            labels = [label or "" for label, _ in edges[f"c_{step.id}"]]
+            yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+            assert len(labels) == 2 and labels[0].startswith(f"{yes}: ") and labels[1] == no
+        else:
+            assert f"c_{step.id}" not in nodes
+    assert {"start", "review"} <= nodes and "review" not in edges
+    sections = {section.id: section.title[lang] for section in book.sections}
+    assert set(titles) == {sections[step.section] for step in book.steps if step.section}
+
+
+def walk(book: Playbook, edges: dict, answers: dict[str, Any], settings: dict) -> list[str]:
+    """Follow the chart: at a decision take the yes edge when the step's condition holds."""
+    node, visited = "start", []
+    while node != "review":
+        targets = edges[node]
+        if node.startswith("c_"):
+            holds = evaluate(book.step(node[2:]).when, answers, settings)
+            node = targets[0][1] if holds else targets[1][1]
+            continue
+        if node.startswith("s_"):
+            visited.append(node[2:])
+        [(_, node)] = targets
+    return visited
+
+
+@pytest.mark.parametrize("book_id", sorted(SHIPPED.playbooks))
+def test_the_chart_takes_the_same_path_as_the_engine(book_id: str) -> None:
+    book = SHIPPED.get(book_id)
+    _, edges, _ = parse(render_mermaid(book, "en"))
+    for path in CHOSEN[book_id]:
+        answers = {sid: _as_answer(book.step(sid), value) for sid, value in path.answers}
+        assert walk(book, edges, answers, path.settings) == list(path.steps)
+
+
+def test_conditions_are_edge_labels_in_both_languages() -> None:
+    book = SHIPPED.get("lost_property")
+    zh, en = render_mermaid(book, "zh"), render_mermaid(book, "en")
+    assert 'c_cctv_findings -->|"是: 需调看监控 = 是"| s_cctv_findings' in zh
+    assert 'c_cctv_findings -->|"否"| s_equipment' in zh
+    assert 'c_cctv_findings -->|"yes: CCTV review needed = yes"| s_cctv_findings' in en
+    assert "Estimated value ≥ setting large_value_threshold" in en
+    assert "People interviewed count ≥ 2" in en
+    outage = render_mermaid(SHIPPED.get("utility_outage"), "zh")
+    assert "设置 long_outage_minutes 未设定" in outage
+    assert "类型 ∈ 停电、停水并停电" in outage
+
+
+def test_actions_are_listed_in_the_step_boxes() -> None:
+    text = render_mermaid(SHIPPED.get("coordination_order"), "en")
+    assert "deadline 10m: Submit the work order to the department manager within 10 minutes" in text
+    assert "deadline 12h: " in text and "→ complaint_officer" in text
+    assert "classify: crisis (when Level = Crisis)" in text
+    zh = render_mermaid(SHIPPED.get("complaint"), "zh")
+    assert "时限 7d: " in zh and "时限 30d: " in zh and "分级: major" in zh
+    assert "(photos, 可选)" in render_mermaid(SHIPPED.get("fire"), "zh")
+
+
+def test_describe_reads_settings_and_negations() -> None:
+    book = SHIPPED.get("complaint")
+    when = book.step("apology_given").when
+    assert describe(when, book, "en") == (
+        "(Type = Complaint AND setting apology_only_at_fault is not set)"
+    )
+    assert "设置 hotel_categories = 否" in describe(book.step("category_property").when, book)
+
+
+def test_labels_are_escaped() -> None:
+    awkward = 'say "hi" | [x] {y} <b> #1 `z`\nsecond line'
+    text = {"zh": awkward, "en": awkward}
+    book = Playbook.model_validate(
+        {
+            "id": "awkward",
+            "version": 1,
+            "title": text,
+            "sections": [{"id": "part", "title": text}],
+            "steps": [
+                {"id": "first", "kind": "yesno", "section": "part", "text": text},
+                {
+                    "id": "second",
+                    "kind": "choice",
+                    "text": text,
+                    "label": text,
+                    "when": {"answer": "first", "equals": True},
+                    "options": [{"id": "a", "zh": awkward, "en": awkward}],
+                },
+                {
+                    "id": "third",
+                    "kind": "text",
+                    "text": text,
+                    "when": {"answer": "second", "in": ["a"]},
+                },
+            ],
+        }
+    )
+    rendered = render_mermaid(book, "en")
+    nodes, edges, _ = parse(rendered)  # every label stays inside its quotes
+    assert {"s_first", "c_second", "s_second", "c_third", "s_third"} <= nodes
+    assert escape(awkward) in rendered
+    assert "#quot;hi#quot;" in rendered and "#124;" in rendered and "<br/>second line" in rendered
+    assert edges["c_third"][1] == ("no", "review")
+    assert walk(book, edges, {"first": True, "second": "a"}, {}) == ["first", "second", "third"]
+    assert walk(book, edges, {"first": False}, {}) == ["first"]
+    assert SKIP not in rendered
