@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -54,5 +55,7 @@ async def build_app(
         clock=clock or SystemClock(),
         default_timezone=settings.site.timezone,
         max_file_bytes=settings.media.max_file_bytes,
+        invite_valid_for=timedelta(hours=settings.access.invite_hours),
+        bot_username=settings.telegram.bot_username.lstrip("@"),
     )
     return App(settings=settings, db=db, registry=registry, engine=engine)

@@ -1,4 +1,4 @@
-"""The ``dutybot`` command: db, flows, site, staff, console."""
+"""The ``dutybot`` command: run, db, flows, site, staff, console."""
 
 from __future__ import annotations
 
@@ -67,6 +67,15 @@ def _parser() -> argparse.ArgumentParser:
     staff_add.add_argument("--site", help="site code (default: the only site)")
     staff_add.add_argument("--locale", choices=["zh_Hans", "en"])
     staff.add_parser("list", help="list staff")
+    invite = staff.add_parser("invite", help="print a single-use invite link")
+    invite.add_argument("--role", required=True, help="the role the invite gives")
+    invite.add_argument("--site", help="site code (default: the only site)")
+    invite.add_argument("--hours", type=int, help="hours the link stays valid (default 72)")
+    revoke = staff.add_parser("revoke", help="take a staff member's access away")
+    revoke.add_argument("id", type=int, help="staff id, as `dutybot staff list` shows it")
+    staff.add_parser("requests", help="list pending access requests")
+
+    commands.add_parser("run", help="run the Telegram bot (polling or webhook)")
     return parser
 
 
@@ -82,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     if settings.logging.level != "DEBUG":
         logging.getLogger("alembic").setLevel(logging.WARNING)
+    # httpx (python-telegram-bot's HTTP client) logs every request URL, and with it the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     if args.command == "flows":
         from bot.cli_flows import flows_command
 
@@ -101,8 +112,16 @@ async def _async_main(args: Any, settings: Settings) -> int:
             return await cli_admin.db_command(args, settings)
         if args.command == "site":
             return await cli_admin.site_command(args, settings)
+        if args.command == "staff" and args.staff_command in ("invite", "revoke", "requests"):
+            from bot.cli_access import access_command
+
+            return await access_command(args, settings)
         if args.command == "staff":
             return await cli_admin.staff_command(args, settings)
+        if args.command == "run":
+            from bot.cli_run import run_command
+
+            return await run_command(args, settings)
         if args.command == "console":
             from bot.cli_console import console_command
 

@@ -103,7 +103,7 @@ async def staff_command(args: Any, settings: Settings) -> int:
                 unknown = [r for r in args.role if r not in ROLES]
                 if unknown:
                     raise UsageError(f"unknown role {unknown[0]!r} (known: {', '.join(ROLES)})")
-                site = await _site_for(session, args.site)
+                site = await site_for(session, args.site)
                 if await staff_service.by_telegram_id(session, args.telegram_id):
                     raise UsageError(f"Telegram id {args.telegram_id} is registered already")
                 assert site.id is not None
@@ -132,7 +132,7 @@ async def staff_command(args: Any, settings: Settings) -> int:
     return 0
 
 
-async def _site_for(session: Any, code: str | None) -> Any:
+async def site_for(session: Any, code: str | None) -> Any:
     if code:
         site = await sites.by_code(session, code)
         if site is None:

@@ -7,6 +7,7 @@ Precedence, highest first: environment (``DUTYBOT_<SECTION>__<KEY>``), the TOML 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -87,6 +88,24 @@ class TelegramSettings(_Section):
     webhook_url: str = ""
     webhook_listen: str = "127.0.0.1:8080"
     webhook_secret: str = ""
+    # For invite links; empty: asked from the Bot API (getMe).
+    bot_username: str = ""
+    # Seconds a long poll waits for updates.
+    polling_timeout: int = Field(default=30, ge=0, le=50)
+    # Seconds without a further photo before an album counts as complete.
+    album_wait: float = Field(default=0.8, gt=0, le=10)
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_charset(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+            raise ValueError("1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return value
+
+
+class AccessSettings(_Section):
+    # Hours an invite link stays valid.
+    invite_hours: int = Field(default=72, gt=0, le=24 * 30)
 
 
 class LoggingSettings(_Section):
@@ -104,6 +123,7 @@ class Settings(BaseSettings):
     flows: FlowsSettings = FlowsSettings()
     i18n: I18nSettings = I18nSettings()
     telegram: TelegramSettings = TelegramSettings()
+    access: AccessSettings = AccessSettings()
     logging: LoggingSettings = LoggingSettings()
 
     @classmethod

@@ -108,6 +108,11 @@ class Catalogs:
     def _translations(self, locale: str) -> gettext.NullTranslations:
         return _load(str(self.dir), locale)
 
+    def missing(self) -> list[Path]:
+        """Compiled catalogs that are not there (a translator would then speak English)."""
+        wanted = [self.dir / lang / "LC_MESSAGES" / f"{DOMAIN}.mo" for lang in SUPPORTED]
+        return [path for path in wanted if not path.is_file()]
+
 
 @lru_cache(maxsize=32)
 def _load(directory: str, locale: str) -> gettext.NullTranslations:

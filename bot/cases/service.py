@@ -70,13 +70,14 @@ async def by_number(session: AsyncSession, site_id: int, number: str) -> Case | 
     return (await session.exec(query)).first()
 
 
-async def by_reporter(session: AsyncSession, reporter_id: int, limit: int = 10) -> list[Case]:
-    query = (
-        select(Case)
-        .where(Case.reporter_id == reporter_id)
-        .order_by(col(Case.opened_at).desc(), col(Case.id).desc())
-        .limit(limit)
-    )
+async def by_reporter(
+    session: AsyncSession, reporter_id: int, limit: int = 10, *, site_id: int | None = None
+) -> list[Case]:
+    """A reporter's latest cases; with ``site_id`` only those of that site."""
+    query = select(Case).where(Case.reporter_id == reporter_id)
+    if site_id is not None:
+        query = query.where(Case.site_id == site_id)
+    query = query.order_by(col(Case.opened_at).desc(), col(Case.id).desc()).limit(limit)
     return list((await session.exec(query)).all())
 
 

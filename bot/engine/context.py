@@ -32,6 +32,8 @@ class Ctx:
     case: Case | None = None
     out: list[Outgoing] = field(default_factory=list)
     notice: str | None = None  # a toast for the button press being handled
+    # Set when the person's command menu should change (joined, /start, /lang).
+    commands: tuple[tuple[str, str], ...] | None = None
     # The case's current answers, loaded once per event and dropped when one is recorded.
     answers_cache: dict[str, object] | None = None
 

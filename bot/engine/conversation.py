@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from bot.cases import service as cases
 from bot.clock import Clock
 from bot.conversations import service as conversations
-from bot.engine import menu, report
+from bot.engine import access, admin, commands, current, menu, profile, report
 from bot.engine.context import Ctx
-from bot.engine.incoming import Incoming, Kind
+from bot.engine.dedupe import first_time
+from bot.engine.incoming import Incoming, Kind, UserRef
 from bot.engine.outgoing import Outgoing
 from bot.engine.screen import resolve
 from bot.flows.registry import Registry
-from bot.i18n import Catalogs, normalize_locale
+from bot.i18n import Catalogs, Translator, normalize_locale
 from bot.sites import service as sites
 from bot.staff import service as staff_service
+from bot.staff.access import may_work_on
 from bot.storage.db import Database
 from bot.storage.media import MediaStore
 
@@ -32,6 +35,9 @@ class Engine:
     clock: Clock
     default_timezone: str = "Asia/Shanghai"
     max_file_bytes: int = 20 * 1024 * 1024
+    invite_valid_for: timedelta = timedelta(hours=72)
+    # For invite links (https://t.me/<bot>?start=<code>); a transport sets it from getMe.
+    bot_username: str = ""
 
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
         """Handle one event. On any error nothing of it is kept and the person is told so."""
@@ -44,29 +50,51 @@ class Engine:
                 incoming.event_id,
                 incoming.user.telegram_id,
             )
-            tr = self.catalogs.translator(
-                normalize_locale(incoming.user.language_code), self.default_timezone
+            return [self.apology(incoming.user)]
+
+    def apology(self, user: UserRef) -> Outgoing:
+        """What a person is told when their event could not be handled."""
+        tr = self._visitor(user)
+        return Outgoing(
+            text=tr._(
+                "Sorry, something went wrong. Nothing you recorded before was lost; "
+                "please try again."
             )
-            return [
-                Outgoing(
-                    text=tr._(
-                        "Sorry, something went wrong. Nothing you recorded before was lost; "
-                        "please try again."
-                    )
-                )
-            ]
+        )
+
+    async def is_staff(self, telegram_id: int) -> bool:
+        """Whether files from this person are worth fetching at all."""
+        async with self.db.transaction() as session:
+            member = await staff_service.by_telegram_id(session, telegram_id)
+            return member is not None and member.active
+
+    def public_commands(self, locale: str) -> commands.Menu:
+        """The command menu everyone sees before joining, in ``locale``."""
+        return commands.for_everyone(self.catalogs.translator(locale, self.default_timezone))
+
+    def _visitor(self, user: UserRef) -> Translator:
+        return self.catalogs.translator(normalize_locale(user.language_code), self.default_timezone)
 
     async def _handle(self, incoming: Incoming) -> list[Outgoing]:
         now = self.clock.now()
         async with self.db.transaction() as session:
-            if incoming.event_id is not None and not await conversations.first_delivery(
-                session, incoming.source, incoming.event_id, now
-            ):
+            fresh = await first_time(session, incoming, now)
+            if fresh is None:
                 log.info("event %s:%s seen before; ignored", incoming.source, incoming.event_id)
                 return []
+            incoming = fresh
             member = await staff_service.by_telegram_id(session, incoming.user.telegram_id)
-            if member is None or not member.active or member.id is None:
-                return self._stranger(incoming)
+            joined = False
+            if member is None or not member.active:
+                code = access.invite_code(incoming)
+                newcomer = await access.join(session, incoming, code, now) if code else None
+                if newcomer is None:
+                    if member is not None:
+                        return []  # revoked: the bot says nothing at all
+                    tr = self._visitor(incoming.user)
+                    return await access.stranger(session, incoming, tr, now, bad_code=bool(code))
+                member, joined = newcomer, True
+            assert member.id is not None
             site = await sites.get(session, member.site_id)
             tr = self.catalogs.translator(member.locale or site.locale, site.timezone)
             conv = await conversations.lock(session, member.id, now)
@@ -82,75 +110,74 @@ class Engine:
                 max_file_bytes=self.max_file_bytes,
             )
             if conv.case_id is not None:
-                ctx.case = await cases.get(session, conv.case_id)
-                if ctx.case.playbook_id not in self.registry:
-                    ctx.say(
-                        tr._(
-                            "The procedure of report {number} is no longer available.",
-                            number=ctx.case.number,
-                        )
-                    )
-                    report.reset(ctx)
-            await self._dispatch(ctx, incoming)
+                await self._load_case(ctx, conv.case_id)
+            if joined:
+                access.welcome(ctx)
+                menu.home(ctx)
+            else:
+                await self._dispatch(ctx, incoming)
             conv.updated_at = now
             session.add(conv)
+            if ctx.commands is not None and ctx.out:
+                ctx.out[0] = replace(ctx.out[0], commands=ctx.commands)
             return ctx.out
 
-    def _stranger(self, incoming: Incoming) -> list[Outgoing]:
-        tr = self.catalogs.translator(
-            normalize_locale(incoming.user.language_code), self.default_timezone
-        )
-        return [
-            Outgoing(
-                text=tr._(
-                    "Hello! This bot is for registered security and hotel staff only. "
-                    "Please ask your administrator for an invite link."
+    async def _load_case(self, ctx: Ctx, case_id: int) -> None:
+        tr = ctx.tr
+        ctx.case = await cases.get(ctx.session, case_id)
+        if not may_work_on(ctx.staff, ctx.case):
+            ctx.say(
+                tr._(
+                    "Report {number} belongs to another site; it was set aside.",
+                    number=ctx.case.number,
                 )
             )
-        ]
+            report.reset(ctx)
+        elif ctx.case.playbook_id not in self.registry:
+            ctx.say(
+                tr._(
+                    "The procedure of report {number} is no longer available.",
+                    number=ctx.case.number,
+                )
+            )
+            report.reset(ctx)
 
     async def _dispatch(self, ctx: Ctx, incoming: Incoming) -> None:
         if incoming.kind is Kind.COMMAND:
-            await self._command(ctx, incoming.command)
+            await self._command(ctx, incoming.command, incoming.args)
         elif incoming.kind is Kind.PRESS:
             action = resolve(ctx.conv, incoming.token)
             if action is None:
                 ctx.notice = ctx.tr._("That button is no longer active.")
                 ctx.say(ctx.tr._("That button belongs to an older message. Here is where you are:"))
-                await self._show_current(ctx)
+                await current.show(ctx)
             else:
                 await self._action(ctx, action)
+        elif incoming.kind is Kind.UNSUPPORTED:
+            ctx.say(
+                ctx.tr._(
+                    "I cannot use that kind of message. Please send text, a photo or a "
+                    "location, or use the buttons."
+                )
+            )
+            await current.show(ctx)
         elif ctx.conv.screen == "step" and ctx.case is not None:
             await report.on_input(ctx, incoming)
         elif ctx.case is not None:
             # On the review or cancel screen: typed input is not an answer.
             ctx.say(ctx.tr._("Please use the buttons below."))
-            await self._show_current(ctx)
+            await current.show(ctx)
         elif incoming.kind is Kind.TEXT and incoming.text.strip():
             menu.search(ctx, incoming.text)
         else:
             ctx.say(ctx.tr._("Start a report first; nothing was stored."))
             menu.home(ctx)
 
-    async def _show_current(self, ctx: Ctx) -> None:
-        screen = ctx.conv.screen
-        if ctx.case is None:
-            if screen == "pick":
-                menu.pick(ctx)
-            else:
-                menu.home(ctx)
-        elif screen == "step":
-            await report.show_step(ctx)
-        elif screen == "review":
-            await report.review(ctx)
-        elif screen == "cancel":
-            menu.cancel_offer(ctx)
-        else:
-            await menu.resume_offer(ctx)
-
-    async def _command(self, ctx: Ctx, command: str) -> None:
+    async def _command(self, ctx: Ctx, command: str, args: str = "") -> None:
         tr = ctx.tr
         if command in ("start", "menu"):
+            if command == "start":
+                ctx.commands = commands.for_roles(tr, ctx.staff.roles)
             if ctx.case is not None:
                 await menu.resume_offer(ctx)
             else:
@@ -160,35 +187,50 @@ class Engine:
                 await menu.resume_offer(ctx)
             else:
                 menu.pick(ctx)
+        elif command == "mine":
+            await menu.mine(ctx)
         elif command == "cancel":
             if ctx.case is not None:
                 menu.cancel_offer(ctx)
             else:
                 ctx.say(tr._("There is no report in progress."))
                 menu.home(ctx)
-        elif (
-            command in ("back", "skip")
-            and ctx.case is not None
-            and ctx.conv.screen
-            in (
-                "step",
-                "review",
-            )
-        ):
-            await report.on_action(
-                ctx, command
-            ) if ctx.conv.screen == "step" else await report.back(ctx)
-        elif command == "help":
-            ctx.say(
-                tr._(
-                    "Commands: /start menu, /report new report, /back previous step, "
-                    "/skip skip an optional step, /cancel cancel the report."
-                )
-            )
-            await self._show_current(ctx)
+        elif command in ("back", "skip") and ctx.case is not None and ctx.conv.screen == "step":
+            await report.on_action(ctx, command)
+        elif command in ("back", "skip") and ctx.case is not None and ctx.conv.screen == "review":
+            await report.back(ctx)
+        elif command in ("whoami", "lang", "request", "help"):
+            await self._personal(ctx, command, args)
+        elif command in ("invite", "requests"):
+            if admin.allowed(ctx):
+                if command == "invite":
+                    await self._invite(ctx, args.strip().lower())
+                else:
+                    await admin.pending(ctx)
+            else:
+                await current.show(ctx)
         else:
             ctx.say(tr._("Unknown command /{name}.", name=command[:32]))
-            await self._show_current(ctx)
+            await current.show(ctx)
+
+    async def _personal(self, ctx: Ctx, command: str, args: str) -> None:
+        """Commands about the person themselves; the current screen is shown again after."""
+        if command == "whoami":
+            profile.whoami(ctx)
+        elif command == "lang":
+            locale = profile.parse_language(args) if args else None
+            if locale is None:
+                profile.offer(ctx)
+                return
+            await profile.set_language(ctx, locale, self.catalogs)
+        elif command == "request":
+            ctx.say(ctx.tr._("You have access already."))
+        else:
+            ctx.say(commands.help_text(ctx.tr, ctx.staff.roles))
+        await current.show(ctx)
+
+    async def _invite(self, ctx: Ctx, role: str) -> None:
+        await admin.invite(ctx, role, self.invite_valid_for, self.bot_username or None)
 
     async def _action(self, ctx: Ctx, action: str) -> None:
         if action == "menu:home":
@@ -197,6 +239,11 @@ class Engine:
             menu.pick(ctx)
         elif action == "menu:mine":
             await menu.mine(ctx)
+        elif action.startswith("lang:"):
+            await profile.set_language(ctx, action[5:], self.catalogs)
+            await current.show(ctx)
+        elif action.startswith(("admin:", "inv:", "req:")):
+            await self._admin_action(ctx, action)
         elif action.startswith("pb:") and ctx.case is None:
             book_id = action[3:]
             if book_id in ctx.registry:
@@ -207,7 +254,7 @@ class Engine:
         elif ctx.case is None:
             menu.home(ctx)
         elif action == "resume":
-            await self._resume(ctx)
+            await current.resume(ctx)
         elif action == "cancel":
             menu.cancel_offer(ctx)
         elif action == "cancel:yes":
@@ -217,7 +264,7 @@ class Engine:
             back_to = ctx.conv.draft.get("_back", "step")
             ctx.conv.draft = {k: v for k, v in ctx.conv.draft.items() if k != "_back"}
             ctx.conv.screen = back_to
-            await self._resume(ctx)
+            await current.resume(ctx)
         elif ctx.conv.screen == "review":
             if action == "confirm":
                 await report.confirm(ctx)
@@ -229,13 +276,18 @@ class Engine:
         elif ctx.conv.screen == "step":
             await report.on_action(ctx, action)
         else:
-            await self._show_current(ctx)
+            await current.show(ctx)
 
-    async def _resume(self, ctx: Ctx) -> None:
-        if ctx.conv.screen == "review":
-            await report.review(ctx)
-        elif ctx.conv.step_id is not None:
-            ctx.conv.screen = "step"
-            await report.show_step(ctx)
+    async def _admin_action(self, ctx: Ctx, action: str) -> None:
+        if not admin.allowed(ctx):  # the role may have been taken away since the screen
+            await current.show(ctx)
+        elif action == "admin:home":
+            await admin.home(ctx)
+        elif action == "admin:invite":
+            await self._invite(ctx, "")
+        elif action == "admin:requests":
+            await admin.pending(ctx)
+        elif action.startswith("inv:"):
+            await self._invite(ctx, action[4:])
         else:
-            await report.advance(ctx)
+            await admin.on_request(ctx, action)

@@ -12,6 +12,7 @@ class Kind(StrEnum):
     PHOTO = "photo"  # one photo, or several (an album)
     LOCATION = "location"
     COMMAND = "command"  # /start, /cancel, /back, /skip, /menu, /help
+    UNSUPPORTED = "unsupported"  # a voice note, sticker, video, contact...: nothing we can use
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class UserRef:
     telegram_id: int
     display_name: str = ""
     language_code: str | None = None
+    username: str | None = None
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,14 @@ class PhotoIn:
     data: bytes
     telegram_file_id: str | None = None
     declared_mime: str | None = None
+    # The size the transport reported; a file too large to fetch arrives with no data.
+    declared_size: int | None = None
+    # The transport event that carried this photo (each photo of an album has its own).
+    event_id: int | None = None
+
+    @property
+    def size(self) -> int:
+        return max(len(self.data), self.declared_size or 0)
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,10 @@ class Incoming:
     @classmethod
     def photo(cls, user: UserRef, *photos: PhotoIn, **kw: object) -> Incoming:
         return cls(user=user, kind=Kind.PHOTO, photos=tuple(photos), **kw)  # type: ignore[arg-type]
+
+    @classmethod
+    def unsupported(cls, user: UserRef, **kw: object) -> Incoming:
+        return cls(user=user, kind=Kind.UNSUPPORTED, **kw)  # type: ignore[arg-type]
 
     @classmethod
     def location(cls, user: UserRef, place: Place, **kw: object) -> Incoming:

@@ -9,6 +9,7 @@ from bot.engine.report import stored_answers
 from bot.engine.screen import Screen
 from bot.flows.schema import Playbook
 from bot.i18n import N_
+from bot.staff.access import is_admin
 
 GROUPS = {
     "security": N_("Security"),
@@ -33,6 +34,8 @@ def home(ctx: Ctx) -> None:
     )
     screen.row((tr._("📝 Report an incident"), "menu:report"))
     screen.row((tr._("📂 My reports"), "menu:mine"))
+    if is_admin(ctx.staff):
+        screen.row((tr._("🔑 Staff access"), "admin:home"))
     ctx.show(screen)
 
 
@@ -65,7 +68,7 @@ def search(ctx: Ctx, words: str) -> None:
 
 async def mine(ctx: Ctx) -> None:
     tr = ctx.tr
-    rows = await cases.by_reporter(ctx.session, ctx.staff_id, limit=10)
+    rows = await cases.by_reporter(ctx.session, ctx.staff_id, limit=10, site_id=ctx.site.id)
     if not rows:
         text = tr._("You have not reported anything yet.")
     else:

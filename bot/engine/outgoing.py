@@ -22,6 +22,10 @@ class Outgoing:
     replace: bool = False
     # A short note for the press that caused this (a toast in Telegram).
     notice: str | None = None
+    # With expects == "location": the label of a "share my location" button.
+    share_location: str | None = None
+    # The person's command menu changed: (command, description) pairs in their language.
+    commands: tuple[tuple[str, str], ...] | None = None
 
     def button_labels(self) -> list[str]:
         return [button.label for row in self.buttons for button in row]

@@ -8,7 +8,7 @@ from bot.cases import service as cases
 from bot.cases.models import CaseStatus
 from bot.engine.actions import run_actions
 from bot.engine.context import Ctx
-from bot.engine.incoming import Incoming, Kind
+from bot.engine.incoming import Incoming, Kind, PhotoIn
 from bot.engine.navigation import effective_answers, next_step, progress
 from bot.engine.outgoing import Outgoing
 from bot.engine.screen import Screen
@@ -99,6 +99,8 @@ async def show_step(ctx: Ctx, *, replace: bool = False) -> None:
         title=f"{tr.pick(book.title)} · {ctx.case.number}",
         expects=kind.wants(step, io),
     )
+    if screen.expects == "location":
+        screen.share_location = tr._("📍 Share my location")
     for row in kind.buttons(step, io):
         screen.row(*row)
     nav: list[tuple[str, str]] = []
@@ -127,7 +129,7 @@ async def on_input(ctx: Ctx, incoming: Incoming) -> None:
         said: set[str] = set()
         changed = False
         for photo in incoming.photos:
-            attachment = await store_photo(ctx, step.id, photo.data, photo.telegram_file_id)
+            attachment = await store_photo(ctx, step.id, photo)
             result: Result = (
                 Invalid(attachment)
                 if isinstance(attachment, str)
@@ -145,17 +147,16 @@ async def on_input(ctx: Ctx, incoming: Incoming) -> None:
         await show_step(ctx)
 
 
-async def store_photo(
-    ctx: Ctx, step_id: str, data: bytes, file_id: str | None
-) -> dict[str, Any] | str:
+async def store_photo(ctx: Ctx, step_id: str, photo: PhotoIn) -> dict[str, Any] | str:
     """Store a photo on the case at once; an error message when it cannot be used."""
     assert ctx.case is not None
-    if len(data) > ctx.max_file_bytes:
+    if photo.size > ctx.max_file_bytes:
         return ctx.tr._(
             "That file is too large ({size} MB). The limit is {limit} MB.",
-            size=round(len(data) / 1e6, 1),
-            limit=round(ctx.max_file_bytes / 1e6),
+            size=round(photo.size / 2**20, 1),
+            limit=round(ctx.max_file_bytes / 2**20),
         )
+    data, file_id = photo.data, photo.telegram_file_id
     mime = sniff_image_mime(data)
     if mime is None:
         return ctx.tr._(

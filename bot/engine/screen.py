@@ -14,6 +14,7 @@ class Screen:
     title: str | None = None
     rows: list[list[tuple[str, str]]] = field(default_factory=list)  # (label, action)
     expects: str | None = None
+    share_location: str | None = None
 
     def row(self, *buttons: tuple[str, str]) -> Screen:
         if buttons:
@@ -43,6 +44,7 @@ def render(
         title=screen.title,
         buttons=tuple(rows),
         expects=screen.expects,
+        share_location=screen.share_location,
         replace=replace,
         notice=notice,
     )

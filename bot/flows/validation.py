@@ -250,10 +250,11 @@ def _check_reachability(book: Playbook, add: Any) -> None:
         else:
             setting_values[name] = [None, "x"]
     for _loc, _field, _limit, cond in _conditions(book):
-        for sub in _setting_conditions(cond):
-            if "equals" in sub.model_fields_set and sub.setting in setting_values:
-                if sub.equals not in setting_values[sub.setting]:
-                    setting_values[sub.setting].append(sub.equals)
+        for compared in _setting_conditions(cond):
+            values = setting_values.get(compared.setting)
+            if "equals" in compared.model_fields_set and values is not None:
+                if compared.equals not in values:
+                    values.append(compared.equals)
 
     for index, step in enumerate(book.steps):
         if step.when is None:

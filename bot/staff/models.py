@@ -1,4 +1,4 @@
-"""Staff members: who may report, who is notified."""
+"""Staff members, the invites they join with, and strangers' requests for access."""
 
 from __future__ import annotations
 
@@ -20,3 +20,39 @@ class Staff(SQLModel, table=True):
     locale: str | None = Field(default=None, max_length=16)
     active: bool = True
     created_at: datetime = utc_field()
+
+
+class Invite(SQLModel, table=True):
+    """A single-use, expiring code that makes whoever redeems it staff of a site with a role.
+
+    Only the code's sha256 is kept: a copy of the database hands out no working links.
+    """
+
+    __tablename__ = "invites"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(max_length=64, unique=True, index=True)
+    role: str = Field(max_length=40)
+    site_id: int = Field(foreign_key="sites.id", index=True)
+    created_by: int | None = Field(default=None, foreign_key="staff.id")
+    created_at: datetime = utc_field()
+    expires_at: datetime = utc_field()
+    used_at: datetime | None = utc_field(nullable=True)
+    used_by: int | None = Field(default=None, foreign_key="staff.id")
+
+
+class AccessRequest(SQLModel, table=True):
+    """Someone unknown asked to use the bot; an administrator approves or dismisses it."""
+
+    __tablename__ = "access_requests"
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_id: int = bigint_field(nullable=False, index=True)
+    name: str = Field(max_length=200)
+    username: str | None = Field(default=None, max_length=64)
+    language: str | None = Field(default=None, max_length=16)
+    # "pending", "approved" or "dismissed".
+    status: str = Field(default="pending", max_length=20, index=True)
+    created_at: datetime = utc_field()
+    handled_by: int | None = Field(default=None, foreign_key="staff.id")
+    handled_at: datetime | None = utc_field(nullable=True)

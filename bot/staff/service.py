@@ -46,3 +46,52 @@ async def add(
     session.add(member)
     await session.flush()
     return member
+
+
+async def revoke(session: AsyncSession, staff_id: int) -> Staff | None:
+    """Take away access; the record (and everything it reported) stays."""
+    member = await session.get(Staff, staff_id)
+    if member is not None:
+        member.active = False
+        session.add(member)
+    return member
+
+
+async def enrol(
+    session: AsyncSession,
+    *,
+    telegram_id: int,
+    name: str,
+    role: str,
+    site_id: int,
+    locale: str | None,
+    now: datetime,
+) -> Staff:
+    """Make a Telegram user staff of a site with a role: a new record, or a revoked one restored."""
+    member = await by_telegram_id(session, telegram_id)
+    if member is None:
+        return await add(
+            session,
+            telegram_id=telegram_id,
+            name=name,
+            roles=[role],
+            site_id=site_id,
+            locale=locale,
+            now=now,
+        )
+    member.active = True
+    member.roles = [role]
+    member.site_id = site_id
+    member.locale = member.locale or locale
+    session.add(member)
+    await session.flush()
+    return member
+
+
+async def set_locale(session: AsyncSession, member: Staff, locale: str) -> None:
+    member.locale = locale
+    session.add(member)
+
+
+async def admins(session: AsyncSession) -> list[Staff]:
+    return [m for m in await all_staff(session, active_only=True) if "admin" in m.roles]

@@ -13,11 +13,12 @@ from bot.cases.models import (
 )
 from bot.conversations.models import Conversation, ProcessedEvent
 from bot.sites.models import Site
-from bot.staff.models import Staff
+from bot.staff.models import AccessRequest, Invite, Staff
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "AccessRequest",
     "Answer",
     "Attachment",
     "Case",
@@ -25,6 +26,7 @@ __all__ = [
     "CaseEvent",
     "Conversation",
     "Deadline",
+    "Invite",
     "Notification",
     "ProcessedEvent",
     "Site",

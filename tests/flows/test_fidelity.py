@@ -23,8 +23,8 @@ from tests.support import World
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 QUOTE = 6  # characters of a step's Chinese text that must appear in the seed lines it cites
-# Steps of the worked example (A1, not part of this suite's playbooks) whose prompts paraphrase.
-# Photo steps are the catalog's capture suggestion ("a camera is brought per step 3"), not seed text.
+# A1's photo steps are the catalog's capture suggestion ("a camera is brought per step 3"),
+# not seed text, so they do not quote it.
 KNOWN_PARAPHRASES = {
     ("lost_property", step) for step in ("scene_photos", "cordon_photos", "evidence_photos")
 }

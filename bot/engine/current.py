@@ -1,0 +1,34 @@
+"""Showing a person where they are: after a stray message, a stale button, /help, a restart."""
+
+from __future__ import annotations
+
+from bot.engine import menu, report
+from bot.engine.context import Ctx
+
+
+async def show(ctx: Ctx) -> None:
+    screen = ctx.conv.screen
+    if ctx.case is None:
+        if screen == "pick":
+            menu.pick(ctx)
+        else:
+            menu.home(ctx)
+    elif screen == "step":
+        await report.show_step(ctx)
+    elif screen == "review":
+        await report.review(ctx)
+    elif screen == "cancel":
+        menu.cancel_offer(ctx)
+    else:
+        await menu.resume_offer(ctx)
+
+
+async def resume(ctx: Ctx) -> None:
+    """Continue the report in progress where it stopped."""
+    if ctx.conv.screen == "review":
+        await report.review(ctx)
+    elif ctx.conv.step_id is not None:
+        ctx.conv.screen = "step"
+        await report.show_step(ctx)
+    else:
+        await report.advance(ctx)

@@ -1,0 +1,220 @@
+"""The aiogram 3 adapter (the default): a Port over ``aiogram.Bot``, updates from its Dispatcher."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+from typing import Any
+
+import aiohttp
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramBadRequest,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.methods import GetUpdates, TelegramMethod
+from aiogram.methods.base import Response, TelegramType
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+
+from bot.transports import updates
+from bot.transports.front import Front
+from bot.transports.port import DownloadFailed, EditRefused, Keyboard, Menu
+from bot.transports.render import Rows
+from bot.transports.retry import backoff, retrying
+
+
+def retry_delay(exc: BaseException, attempt: int) -> float | None:
+    if isinstance(exc, TelegramRetryAfter):
+        return float(exc.retry_after)
+    if isinstance(exc, TelegramServerError | TelegramNetworkError | ClientDecodeError):
+        return backoff(attempt)
+    return None
+
+
+def download_delay(exc: BaseException, attempt: int) -> float | None:
+    if isinstance(exc, DownloadFailed):
+        return backoff(attempt) if exc.status >= 500 or exc.status == 429 else None
+    if isinstance(exc, aiohttp.ClientError | TimeoutError):
+        return backoff(attempt)
+    return retry_delay(exc, attempt)
+
+
+class Retry(BaseRequestMiddleware):
+    """Every Bot API call but the long poll (aiogram backs that off itself) is retried."""
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        if isinstance(method, GetUpdates):
+            return await make_request(bot, method)  # type: ignore[arg-type]
+        name = type(method).__name__
+        return await retrying(lambda: make_request(bot, method), retry_delay, name)
+
+
+def make_bot(token: str, api_base_url: str) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_base_url.rstrip("/")))
+    session.middleware(Retry())
+    return Bot(token, session=session)
+
+
+def _markup(keyboard: Keyboard) -> Any:
+    if keyboard.share_location:
+        button = KeyboardButton(text=keyboard.share_location, request_location=True)
+        return ReplyKeyboardMarkup(
+            keyboard=[[button]], resize_keyboard=True, one_time_keyboard=True
+        )
+    if keyboard.remove:
+        return ReplyKeyboardRemove()
+    return _inline(keyboard.rows)
+
+
+def _inline(rows: Rows) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=label, callback_data=data) for label, data in row]
+            for row in rows
+        ]
+    )
+
+
+class AiogramPort:
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send(self, chat_id: int, html: str, keyboard: Keyboard) -> int:
+        sent = await self.bot.send_message(
+            chat_id, html, parse_mode="HTML", reply_markup=_markup(keyboard)
+        )
+        return sent.message_id
+
+    async def edit(self, chat_id: int, message_id: int, html: str, rows: Rows) -> None:
+        try:
+            await self.bot.edit_message_text(
+                text=html,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode="HTML",
+                reply_markup=_inline(rows),
+            )
+        except TelegramBadRequest as exc:
+            raise EditRefused("not modified" in exc.message.lower()) from exc
+
+    async def answer(self, callback_id: str, text: str | None) -> None:
+        await self.bot.answer_callback_query(callback_id, text=text)
+
+    async def chat_action(self, chat_id: int, action: str) -> None:
+        await self.bot.send_chat_action(chat_id, action)  # type: ignore[arg-type]
+
+    async def download(self, file_id: str) -> bytes:
+        file = await self.bot.get_file(file_id)
+        assert file.file_path is not None
+
+        async def fetch() -> bytes:
+            buffer = io.BytesIO()
+            try:
+                await self.bot.download_file(file.file_path, buffer)  # type: ignore[arg-type]
+            except aiohttp.ClientResponseError as exc:
+                raise DownloadFailed(exc.status) from None
+            return buffer.getvalue()
+
+        return await retrying(fetch, download_delay, "download")
+
+    async def set_commands(
+        self, commands: Menu, *, chat_id: int | None = None, language: str | None = None
+    ) -> None:
+        scope = BotCommandScopeChat(chat_id=chat_id) if chat_id else BotCommandScopeDefault()
+        await self.bot.set_my_commands(
+            [BotCommand(command=name, description=text) for name, text in commands],
+            scope=scope,
+            language_code=language,
+        )
+
+
+class AiogramTransport:
+    """Polling through aiogram's Dispatcher, or updates fed from the webhook server."""
+
+    def __init__(self, bot: Bot, front_factory: Any, polling_timeout: int) -> None:
+        self.bot = bot
+        self.front: Front = front_factory(AiogramPort(bot))
+        self.polling_timeout = polling_timeout
+        self.dispatcher = Dispatcher()
+        self.dispatcher.message.register(self._on_message)
+        self.dispatcher.callback_query.register(self._on_callback)
+        self._fed: set[asyncio.Task[Any]] = set()
+
+    async def start(self) -> str:
+        """getMe; the bot's username."""
+        me = await self.bot.get_me()
+        return me.username or ""
+
+    async def poll(self, stop: asyncio.Event) -> None:
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        polling = asyncio.create_task(
+            self.dispatcher.start_polling(
+                self.bot,
+                polling_timeout=self.polling_timeout,
+                handle_signals=False,
+                close_bot_session=False,
+                allowed_updates=updates.ALLOWED_UPDATES,
+            )
+        )
+        stopped = asyncio.create_task(stop.wait())
+        await asyncio.wait({polling, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if not polling.done():
+            try:
+                await self.dispatcher.stop_polling()
+            except RuntimeError:  # stopped before polling had begun
+                polling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await polling
+        elif not polling.cancelled():
+            polling.result()
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        await self.bot.set_webhook(
+            url, secret_token=secret, allowed_updates=updates.ALLOWED_UPDATES
+        )
+
+    def feed(self, data: dict[str, Any]) -> None:
+        task = asyncio.create_task(self.dispatcher.feed_raw_update(self.bot, data))
+        self._fed.add(task)
+        task.add_done_callback(self._fed.discard)
+
+    async def close(self, timeout: float) -> None:  # noqa: ASYNC109
+        await self.front.drain(timeout)
+        await self.bot.session.close()
+
+    async def _on_message(self, message: Message, event_update: Update) -> None:
+        received = updates.from_message(event_update.update_id, message)
+        if received is not None:
+            await self.front.handle(received)
+
+    async def _on_callback(self, query: CallbackQuery, event_update: Update) -> None:
+        received = updates.from_callback(event_update.update_id, query)
+        if received is not None:
+            await self.front.handle(received)

@@ -1,0 +1,193 @@
+"""The Telegram front end, whichever client library carries it.
+
+Per chat, updates are handled one at a time in arrival order (aiogram runs them as concurrent
+tasks); files are downloaded, the engine handles the event, and its answer is rendered: sent,
+or edited into the question it replaces. Every button press is answered exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from html import escape
+
+from bot.engine.conversation import Engine
+from bot.engine.incoming import Incoming, PhotoIn
+from bot.engine.outgoing import Outgoing
+from bot.transports import render
+from bot.transports.chats import Albums, ChatLocks, Views
+from bot.transports.port import EditRefused, Keyboard, Menu, Port, Received
+from bot.transports.updates import SOURCE
+
+log = logging.getLogger(__name__)
+LANGUAGES = {"zh": "zh_Hans", "en": "en"}  # Telegram language_code -> our locale
+
+
+class Front:
+    def __init__(
+        self,
+        engine: Engine,
+        port: Port,
+        *,
+        album_quiet: float = 0.8,
+        on_finished: Callable[[Iterable[int]], None] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.port = port
+        self.locks = ChatLocks()
+        self.albums = Albums(album_quiet)
+        self.views = Views()
+        self.on_finished = on_finished
+        self._answered: OrderedDict[str, None] = OrderedDict()
+        self._busy = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def setup(self, default_locale: str) -> None:
+        """The command menu everyone sees, in Chinese, English and the site default."""
+        for language, locale in LANGUAGES.items():
+            await self.port.set_commands(self.engine.public_commands(locale), language=language)
+        await self.port.set_commands(self.engine.public_commands(default_locale))
+
+    async def drain(self, timeout: float) -> None:  # noqa: ASYNC109
+        """Wait (up to ``timeout`` seconds) for updates being handled to finish."""
+        try:
+            async with asyncio.timeout(timeout):
+                await self._idle.wait()
+        except TimeoutError:
+            log.warning("%d update(s) still being handled at shutdown", self._busy)
+
+    async def handle(self, received: Received) -> None:
+        if received.file is not None and received.album and self.albums.join(received):
+            return  # the album's first update handles it
+        self._busy += 1
+        self._idle.clear()
+        batch = [received]
+        started = time.monotonic()
+        try:
+            async with self.locks.hold(received.chat_id):
+                if received.file is not None and received.album:
+                    batch = await self.albums.gather(received)
+                incoming = received.incoming or await self._photos(batch)
+                replies = await self.engine.handle(incoming)
+                await self._answer(received, replies)
+                await self._deliver(received, replies)
+        except Exception:
+            log.exception("update %s (chat %s) failed", received.update_id, received.chat_id)
+            await self._apologise(received)
+        finally:
+            await self._answer(received, [])
+            self._busy -= 1
+            if not self._busy:
+                self._idle.set()
+            ids = [r.update_id for r in batch]
+            elapsed = (time.monotonic() - started) * 1000
+            log.info("update %s done in %.0f ms", ",".join(map(str, ids)), elapsed)
+            if self.on_finished is not None:
+                self.on_finished(ids)
+
+    # --- incoming files -------------------------------------------------------------------
+
+    async def _photos(self, batch: list[Received]) -> Incoming:
+        first = batch[0]
+        # Nothing is fetched for a stranger: the engine answers them without it.
+        known = await self.engine.is_staff(first.user.telegram_id)
+        wanted = {r.update_id: f for r in batch if known and (f := self._worth_fetching(r))}
+        if wanted:
+            await self._quietly(self.port.chat_action(first.chat_id, "upload_photo"))
+        fetched = await asyncio.gather(*(self.port.download(f) for f in wanted.values()))
+        data = dict(zip(wanted, fetched, strict=True))
+        photos = []
+        for r in batch:
+            assert r.file is not None
+            photos.append(
+                PhotoIn(
+                    data=data.get(r.update_id, b""),
+                    telegram_file_id=r.file.file_id,
+                    declared_mime=r.file.mime,
+                    declared_size=r.file.size,
+                    event_id=r.update_id,
+                )
+            )
+        return Incoming.photo(first.user, *photos, source=SOURCE, event_id=first.update_id)
+
+    def _worth_fetching(self, received: Received) -> str | None:
+        """The file id of an image within the size limit (else the engine says why not)."""
+        file = received.file
+        assert file is not None
+        if file.size is not None and file.size > self.engine.max_file_bytes:
+            return None
+        return file.file_id if file.photo or (file.mime or "").startswith("image/") else None
+
+    # --- answers --------------------------------------------------------------------------
+
+    async def _answer(self, received: Received, replies: list[Outgoing]) -> None:
+        query = received.callback_id
+        if query is None or query in self._answered:
+            return
+        self._answered[query] = None
+        while len(self._answered) > 10_000:
+            self._answered.popitem(last=False)
+        notice = next((r.notice for r in replies if r.notice), None)
+        await self._quietly(self.port.answer(query, notice))
+
+    async def _deliver(self, received: Received, replies: list[Outgoing]) -> None:
+        chat = received.chat_id
+        for reply in replies:
+            if reply.commands is not None:
+                await self._commands(chat, reply.commands)
+            if reply.replace and await self._edit(received, reply):
+                continue
+            await self._send(chat, reply)
+
+    async def _send(self, chat: int, reply: Outgoing) -> None:
+        view = self.views[chat]
+        for piece in render.pieces(reply):
+            keyboard = Keyboard(rows=piece.rows)
+            if not piece.rows and view.reply_keyboard:
+                keyboard, view.reply_keyboard = Keyboard(remove=True), False
+            message_id = await self.port.send(chat, piece.html, keyboard)
+            if piece.rows:
+                self.views.shown(chat, message_id, piece)
+        if reply.share_location:
+            label = reply.share_location
+            await self.port.send(chat, escape(label), Keyboard(share_location=label))
+            self.views[chat].reply_keyboard = True
+
+    async def _edit(self, received: Received, reply: Outgoing) -> bool:
+        """Show ``reply`` in place of the question; False when it must be sent instead."""
+        chat = received.chat_id
+        pieces = render.pieces(reply)
+        target = received.pressed_message or self.views[chat].question
+        if len(pieces) != 1 or target is None:
+            return False
+        piece = pieces[0]
+        if self.views[chat].shown.get(target) == piece:
+            return True  # Telegram would refuse an edit that changes nothing
+        try:
+            await self.port.edit(chat, target, piece.html, piece.rows)
+        except EditRefused as refused:
+            if not refused.not_modified:
+                return False
+        self.views.shown(chat, target, piece)
+        return True
+
+    async def _commands(self, chat: int, commands: Menu) -> None:
+        view = self.views[chat]
+        if view.commands != commands:
+            await self._quietly(self.port.set_commands(commands, chat_id=chat))
+            view.commands = commands
+
+    async def _apologise(self, received: Received) -> None:
+        text = escape(self.engine.apology(received.user).text)
+        await self._quietly(self.port.send(received.chat_id, text, Keyboard()))
+
+    async def _quietly(self, call: object) -> None:
+        """Something nice to have (a toast, a chat action): a failure is logged, not raised."""
+        try:
+            await call  # type: ignore[misc]
+        except Exception as exc:
+            log.warning("%s failed: %s", getattr(call, "__qualname__", call), exc)

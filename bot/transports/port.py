@@ -1,0 +1,82 @@
+"""What the Telegram front end needs from a client library, and what it gets from an update.
+
+Each adapter (aiogram, python-telegram-bot) implements :class:`Port` with its own client and
+turns its update objects into :class:`Received`; everything else is shared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.engine.incoming import Incoming, UserRef
+from bot.transports.render import Rows
+
+Menu = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Keyboard:
+    rows: Rows = ()  # inline buttons
+    share_location: str | None = None  # a reply keyboard with one "share location" button
+    remove: bool = False  # take a reply keyboard away
+
+
+class EditRefused(Exception):
+    """Telegram would not edit the message (``not_modified``: it already reads so)."""
+
+    def __init__(self, not_modified: bool) -> None:
+        super().__init__("message is not modified" if not_modified else "edit refused")
+        self.not_modified = not_modified
+
+
+class DownloadFailed(Exception):
+    """A file download answered with an HTTP error (the URL, which holds the token, is left out)."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"file download failed with HTTP {status}")
+        self.status = status
+
+
+class Port(Protocol):
+    async def send(self, chat_id: int, html: str, keyboard: Keyboard) -> int:
+        """Send an HTML message; its message id."""
+        ...
+
+    async def edit(self, chat_id: int, message_id: int, html: str, rows: Rows) -> None:
+        """Edit a message's text and inline keyboard; :class:`EditRefused` when refused."""
+        ...
+
+    async def answer(self, callback_id: str, text: str | None) -> None: ...
+
+    async def chat_action(self, chat_id: int, action: str) -> None: ...
+
+    async def download(self, file_id: str) -> bytes:
+        """getFile, then the file's bytes (retried on flood control and server errors)."""
+        ...
+
+    async def set_commands(
+        self, commands: Menu, *, chat_id: int | None = None, language: str | None = None
+    ) -> None: ...
+
+
+@dataclass(frozen=True)
+class FileRef:
+    file_id: str
+    size: int | None
+    mime: str | None
+    photo: bool  # a compressed photo (else a document)
+
+
+@dataclass(frozen=True)
+class Received:
+    """One update, mapped: a ready engine event, or a file still to be downloaded."""
+
+    update_id: int
+    chat_id: int
+    user: UserRef
+    incoming: Incoming | None = None
+    file: FileRef | None = None
+    album: str | None = None  # media_group_id
+    callback_id: str | None = None
+    pressed_message: int | None = None  # the message whose button was pressed

@@ -1,0 +1,199 @@
+"""The python-telegram-bot 22 adapter: a Port over ``telegram.Bot``, updates from an Application."""
+
+from __future__ import annotations
+
+import asyncio
+import warnings
+from collections.abc import Callable, Coroutine
+from datetime import timedelta
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.ext import Application, BaseRateLimiter, ContextTypes, TypeHandler
+
+from bot.transports import updates
+from bot.transports.front import Front
+from bot.transports.port import EditRefused, Keyboard, Menu
+from bot.transports.render import Rows
+from bot.transports.retry import backoff, retrying
+
+
+def _seconds(exc: RetryAfter) -> float:
+    value = getattr(exc, "_retry_after", None)  # a timedelta; the property warns in v22
+    if value is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def retry_delay(exc: BaseException, attempt: int) -> float | None:
+    if isinstance(exc, RetryAfter):
+        return _seconds(exc)
+    if isinstance(exc, NetworkError) and not isinstance(exc, BadRequest):
+        return backoff(attempt)  # 5xx, an unreadable answer, a lost connection
+    return None
+
+
+class Retrying(BaseRateLimiter[None]):
+    """PTB's hook around every Bot API call (bar getUpdates), used here only to retry."""
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        return await retrying(lambda: callback(*args, **kwargs), retry_delay, endpoint)
+
+
+def make_application(token: str, api_base_url: str, *, polling: bool) -> Application:
+    base = api_base_url.rstrip("/")
+    builder = (
+        Application.builder()
+        .token(token)
+        .base_url(f"{base}/bot")
+        .base_file_url(f"{base}/file/bot")
+        .concurrent_updates(True)  # ordering per chat is the front end's job
+        .rate_limiter(Retrying())
+        .job_queue(None)  # deadlines are rows in the database, not PTB jobs
+    )
+    if not polling:
+        builder = builder.updater(None)
+    return builder.build()
+
+
+def _markup(keyboard: Keyboard) -> Any:
+    if keyboard.share_location:
+        button = KeyboardButton(keyboard.share_location, request_location=True)
+        return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
+    if keyboard.remove:
+        return ReplyKeyboardRemove()
+    return _inline(keyboard.rows)
+
+
+def _inline(rows: Rows) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+class PtbPort:
+    def __init__(self, application: Application) -> None:
+        self.bot = application.bot
+
+    async def send(self, chat_id: int, html: str, keyboard: Keyboard) -> int:
+        sent = await self.bot.send_message(
+            chat_id, html, parse_mode="HTML", reply_markup=_markup(keyboard)
+        )
+        return sent.message_id
+
+    async def edit(self, chat_id: int, message_id: int, html: str, rows: Rows) -> None:
+        try:
+            await self.bot.edit_message_text(
+                html,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode="HTML",
+                reply_markup=_inline(rows),
+            )
+        except BadRequest as exc:
+            raise EditRefused("not modified" in exc.message.lower()) from exc
+
+    async def answer(self, callback_id: str, text: str | None) -> None:
+        await self.bot.answer_callback_query(callback_id, text=text)
+
+    async def chat_action(self, chat_id: int, action: str) -> None:
+        await self.bot.send_chat_action(chat_id, action)
+
+    async def download(self, file_id: str) -> bytes:
+        file = await self.bot.get_file(file_id)
+
+        async def fetch() -> bytes:
+            return bytes(await file.download_as_bytearray())
+
+        return await retrying(fetch, retry_delay, "download")
+
+    async def set_commands(
+        self, commands: Menu, *, chat_id: int | None = None, language: str | None = None
+    ) -> None:
+        scope = BotCommandScopeChat(chat_id) if chat_id else BotCommandScopeDefault()
+        await self.bot.set_my_commands(
+            [BotCommand(name, text) for name, text in commands],
+            scope=scope,
+            language_code=language,
+        )
+
+
+class PtbTransport:
+    """Polling through PTB's Updater, or updates fed from the webhook server."""
+
+    def __init__(self, application: Application, front_factory: Any, polling_timeout: int) -> None:
+        self.application = application
+        self.front: Front = front_factory(PtbPort(application))
+        self.polling_timeout = polling_timeout
+        application.add_handler(TypeHandler(Update, self._on_update))
+
+    async def start(self) -> str:
+        """initialize() (which calls getMe) and start handling; the bot's username."""
+        await self.application.initialize()
+        await self.application.start()
+        return self.application.bot.username or ""
+
+    async def poll(self, stop: asyncio.Event) -> None:
+        updater = self.application.updater
+        assert updater is not None
+        await updater.start_polling(
+            timeout=self.polling_timeout,
+            allowed_updates=updates.ALLOWED_UPDATES,
+            drop_pending_updates=False,
+        )
+        try:
+            await stop.wait()
+        finally:
+            await updater.stop()
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        await self.application.bot.set_webhook(
+            url, secret_token=secret, allowed_updates=updates.ALLOWED_UPDATES
+        )
+
+    def feed(self, data: dict[str, Any]) -> None:
+        update = Update.de_json(data, self.application.bot)
+        self.application.update_queue.put_nowait(update)
+
+    async def close(self, timeout: float) -> None:  # noqa: ASYNC109
+        await self.front.drain(timeout)
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.callback_query is not None:
+            received = updates.from_callback(update.update_id, update.callback_query)
+        else:
+            received = updates.from_message(update.update_id, update.message)
+        if received is not None:
+            await self.front.handle(received)

@@ -1,0 +1,112 @@
+"""The A1 lost/stolen property procedure as a guard goes through it in Telegram, with the police
+branch, photos (one alone, two as an album, one more later), a shared location; and what the
+confirmed case must hold afterwards. Used by the in-process and the `dutybot run` tests."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from bot.cases import service as cases
+from bot.cases.models import Case, CaseStatus
+from bot.staff import service as staff_service
+from tests.e2e.harness import Bot, Person
+from tests.support import png
+
+ACCOUNT = 'Wallet left on the <sofa> & gone within 10 min; guest says "it\'s mine"'
+PHOTOS = [png(seed, size=8) for seed in (11, 12, 13, 14)]
+
+
+async def report_a1(guard: Person) -> None:
+    await guard.press("Report an incident")
+    await guard.press("Security · Lost or stolen property")
+    assert "Step 1 of" in guard.text()
+    await guard.press("Stolen")
+    await guard.press("Now")  # report received
+    await guard.say("Zhang San")  # the reporter, field by field
+    await guard.say("Resident, room 1203")
+    await guard.say("13800000000")
+    assert "Share a location" in guard.text()
+    new = await guard.act(lambda: guard.user.send_location(31.2304, 121.4737))
+    assert "When did the foreman arrive?" in new[-1].text  # type: ignore[operator]
+    await guard.press("Now")  # foreman arrived
+    await guard.press("Yes")  # CCTV needed: the security chief is notified
+    await guard.say("Man in a cap entered the lobby at 21:50")
+    question = guard.question().message_id
+    await guard.press("Camera")  # the checklist is ticked on the same message
+    await guard.press("Gloves")
+    assert guard.question().message_id == question
+    assert "☑ Camera" in guard.labels() and "☑ Gloves" in guard.labels()
+    await guard.press("Done")
+    await guard.say(ACCOUNT)
+    await guard.say("Black leather wallet, ID card and about 3000 yuan")
+    await guard.say("3000")
+    await guard.photo(PHOTOS[0])
+    assert "1 photo received" in guard.text()
+    await guard.album(PHOTOS[1], PHOTOS[2])  # an album: one answer for both
+    assert "3 photos received" in guard.text()
+    await guard.press("Done")
+    await guard.press("Done")  # chiefs notified
+    await guard.press("Skip")  # nobody asked to stay
+    await guard.press("Yes")  # the owner asks for the police
+    assert "large value" in guard.text()
+    await guard.press("No")
+    assert "report to the police (110)" in guard.text()
+    await guard.press("Done")
+    await guard.press("Now")  # police called
+    await guard.press("Nobody enters or leaves")
+    await guard.press("Nothing is moved")
+    await guard.press("Done")
+    await guard.press("Public area")
+    await guard.press("Safety tape")
+    await guard.press("Done")
+    await guard.photo(PHOTOS[3])  # the cordon
+    await guard.press("Done")
+    await guard.press("Done")  # superiors briefed
+    await guard.say("Wang Wu")  # one interviewee, details skipped
+    for _ in range(6):
+        await guard.press("Skip this detail")
+    await guard.press("Done")
+    await guard.press("Skip")  # staff on duty
+    await guard.say("The man in the cap; CCTV stills saved")
+    await guard.press("Skip")  # evidence photos
+    await guard.say("Suspect identity to be confirmed by the police")
+    await guard.press("Done")  # leadership informed
+    await guard.press("Yes")  # reported to the police after review
+    await guard.press("No")  # no suspect caught on the spot
+    review = "\n".join(m.text or "" for m in guard.messages()[-3:])
+    assert "Review" in review and ACCOUNT in review and "【Police and scene protection】" in review
+    done = await guard.press("Confirm")
+    assert any("is recorded" in (m.text or "") for m in done)
+
+
+async def check_case(bot: Bot, telegram_id: int) -> None:
+    async with bot.app.db.transaction() as session:
+        member = await staff_service.by_telegram_id(session, telegram_id)
+        assert member is not None
+        case = (await session.exec(select(Case))).one()
+        assert case.id is not None
+        answers = {k: a.value for k, a in (await cases.current_answers(session, case.id)).items()}
+        files = await cases.attachments(session, case.id)
+        events = [e.kind for e in await cases.timeline(session, case.id)]
+        notified = [n.roles for n in await cases.notifications(session, case.id)]
+    assert case.status == CaseStatus.COMPLETED and case.reporter_id == member.id
+    assert answers["report_kind"] == "stolen"
+    assert answers["reporter"] == [
+        {"name": "Zhang San", "status": "Resident, room 1203", "contact": "13800000000"}
+    ]
+    assert answers["place"] == {"lat": 31.2304, "lon": 121.4737}
+    assert answers["equipment"] == ["camera", "gloves"]
+    assert answers["owner_account"] == ACCOUNT
+    assert answers["value_estimate"] == 3000
+    assert answers["police_requested"] is True and answers["scene_area"] == "public"
+    assert len(answers["scene_photos"]) == 3 and len(answers["cordon_photos"]) == 1
+    assert answers["interviewees"] == [{"name": "Wang Wu"}]
+    # Each photo is the largest size Telegram offered, stored under its sha256.
+    assert [f.step_id for f in files] == ["scene_photos"] * 3 + ["cordon_photos"]
+    for file, data in zip(files, PHOTOS, strict=True):
+        stored = bot.media_dir / file.sha256[:2] / file.sha256
+        assert stored.read_bytes() == data and file.size == len(data)
+        assert file.mime == "image/png" and file.telegram_file_id
+    assert events[0] == "opened" and events[-1] == "completed"
+    assert events.count("attachment_added") == 4
+    assert ["security_chief"] in notified and ["manager"] in notified

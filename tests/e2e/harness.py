@@ -1,0 +1,303 @@
+"""A running dutybot (aiogram or python-telegram-bot) against the fake Bot API, and people in it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import socket
+import sys
+from collections import Counter
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.app import App, build_app, open_database
+from bot.config import Settings
+from bot.sites import service as sites
+from bot.sites.models import Site
+from bot.staff import invites
+from bot.staff import service as staff_service
+from bot.storage.migrate import upgrade
+from bot.transports.runner import serve
+from tests.fakes import FakeBotAPI, FakeUser, Sent, StoredMessage
+
+TOKEN = "123456:TEST-token_for-dutybot"
+SECRET = "hook-Secret_42"
+TRANSPORTS = ["aiogram", "ptb"]
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+class Finished:
+    """How often the front end finished with each update id (its ``on_finished`` hook)."""
+
+    def __init__(self) -> None:
+        self.count: Counter[int] = Counter()
+        self._event = asyncio.Event()
+
+    def __call__(self, ids: Iterable[int]) -> None:
+        self.count.update(ids)
+        self._event.set()
+        self._event = asyncio.Event()
+
+    async def wait(self, ids: Iterable[int], times: int = 1, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+        wanted = set(ids)
+        async with asyncio.timeout(timeout):
+            while True:
+                event = self._event
+                if all(self.count[i] >= times for i in wanted):
+                    return
+                await event.wait()
+
+
+def environment(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """What `dutybot` subprocesses run with: this environment minus any DUTYBOT_ setting."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DUTYBOT_")}
+    env.update(
+        DUTYBOT_DATABASE__URL=f"sqlite:///{tmp_path / 'dutybot.db'}",
+        DUTYBOT_MEDIA__DIR=str(tmp_path / "media"),
+        PYTHONUNBUFFERED="1",
+        **extra,
+    )
+    return env
+
+
+async def dutybot(env: dict[str, str], *args: str) -> tuple[int, str]:
+    """Run one `dutybot` command; (exit code, output)."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", *args, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    out, _ = await asyncio.wait_for(process.communicate(), 60)
+    return process.returncode or 0, out.decode()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Bot:
+    api: FakeBotAPI
+    app: App  # in a subprocess run: the test's own handle on the same database and files
+    site: Site
+    finished: Finished
+    transport: str
+    env: dict[str, str] = field(default_factory=dict)  # for `dutybot ...` commands
+    log: list[str] = field(default_factory=list)  # output of `dutybot run`
+
+    async def cli(self, *args: str) -> str:
+        code, out = await dutybot(self.env, *args)
+        assert code == 0, out
+        return out
+
+    @property
+    def media_dir(self) -> Path:
+        return self.app.settings.media.dir
+
+    async def invite(self, role: str = "guard", hours: int = 72) -> str:
+        async with self.app.db.transaction() as session:
+            assert self.site.id is not None
+            code, _ = await invites.create(
+                session,
+                role=role,
+                site_id=self.site.id,
+                created_by=None,
+                valid_for=timedelta(hours=hours),
+                now=datetime.now(UTC),
+            )
+        return code
+
+    async def add_staff(self, telegram_id: int, name: str, *roles: str) -> int:
+        async with self.app.db.transaction() as session:
+            assert self.site.id is not None
+            member = await staff_service.add(
+                session,
+                telegram_id=telegram_id,
+                name=name,
+                roles=list(roles),
+                site_id=self.site.id,
+                locale=None,
+                now=datetime.now(UTC),
+            )
+            assert member.id is not None
+            return member.id
+
+    def person(self, telegram_id: int, name: str = "Li Wei", language: str = "en") -> Person:
+        return Person(self, self.api.user(telegram_id, name, language_code=language))
+
+
+@dataclass
+class Person:
+    """Someone in a private chat with the bot: acts, then waits until the bot has answered."""
+
+    bot: Bot
+    user: FakeUser
+
+    @property
+    def chat(self) -> int:
+        return self.user.id
+
+    def messages(self) -> list[StoredMessage]:
+        return self.bot.api.sent_messages(self.chat)
+
+    async def act(self, action: Any, times: int = 1) -> list[StoredMessage]:
+        """Run ``action()`` (which returns a Sent) and wait until the bot is done with it
+        (``times`` times, for a redelivery); the bot messages that were new after it."""
+        before = len(self.messages())
+        sent: Sent = action()
+        await self.bot.finished.wait((int(u["update_id"]) for u in sent.updates), times)
+        return self.messages()[before:]
+
+    async def say(self, text: str) -> list[StoredMessage]:
+        return await self.act(lambda: self.user.send_text(text))
+
+    async def press(self, label: str) -> list[StoredMessage]:
+        return await self.act(lambda: self.user.press(label))
+
+    async def photo(self, data: bytes) -> list[StoredMessage]:
+        return await self.act(lambda: self.user.send_photo(data))
+
+    async def album(self, *photos: bytes) -> list[StoredMessage]:
+        return await self.act(lambda: self.user.send_photo_album(list(photos)))
+
+    def question(self) -> StoredMessage:
+        return self.bot.api.keyboard_message(self.chat)
+
+    def text(self) -> str:
+        return self.question().text or ""
+
+    def labels(self) -> list[str]:
+        return [label for row in self.question().button_texts() for label in row]
+
+
+def settings_for(
+    tmp_path: Path, api: FakeBotAPI, transport: str, flows: Path | None = None, **telegram: Any
+) -> Settings:
+    return Settings(
+        database={"url": f"sqlite+aiosqlite:///{tmp_path / 'dutybot.db'}"},
+        media={"dir": tmp_path / "media", "max_file_bytes": MAX_FILE_BYTES},
+        flows={"extra_dir": flows},
+        telegram={
+            "token": TOKEN,
+            "transport": transport,
+            "api_base_url": api.url,
+            "polling_timeout": 1,
+            "album_wait": 0.25,
+            **telegram,
+        },
+    )
+
+
+async def prepared(settings: Settings) -> tuple[App, Site]:
+    """A migrated database with one site (its name needs escaping in HTML), and an app on it."""
+    database = open_database(settings)
+    await upgrade(database)
+    await database.dispose()
+    app = await build_app(settings)
+    async with app.db.transaction() as session:
+        site = await sites.create(
+            session,
+            code="hq",
+            name="HQ Hotel <Pudong> & Co",
+            timezone="Asia/Shanghai",
+            locale="en",
+            now=datetime.now(UTC),
+        )
+    return app, site
+
+
+@asynccontextmanager
+async def running(
+    tmp_path: Path,
+    transport: str,
+    *,
+    webhook: bool = False,
+    flows: Path | None = None,
+    **telegram: Any,
+) -> AsyncIterator[Bot]:
+    """Fake Bot API + migrated database with one site + dutybot serving until the block ends."""
+    async with FakeBotAPI(token=TOKEN, bot_username="duty_test_bot") as api:
+        if webhook:
+            port = free_port()
+            telegram.update(
+                mode="webhook",
+                webhook_url=f"http://127.0.0.1:{port}/telegram/hook",
+                webhook_listen=f"127.0.0.1:{port}",
+                webhook_secret=SECRET,
+            )
+            api.deliver_webhooks = True
+        app, site = await prepared(settings_for(tmp_path, api, transport, flows, **telegram))
+        finished = Finished()
+        stop = asyncio.Event()
+        ready = asyncio.Event()
+        task = asyncio.create_task(serve(app, stop, on_finished=finished, ready=ready.set))
+        started = asyncio.create_task(ready.wait())
+        await asyncio.wait({task, started}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+        if task.done():
+            task.result()  # raises what went wrong
+        assert ready.is_set(), "dutybot did not start within 10 s"
+        try:
+            yield Bot(api, app, site, finished, transport)
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 15)
+            await app.close()
+
+
+DONE = re.compile(r"update ([\d,]+) done in")
+
+
+@asynccontextmanager
+async def launched(tmp_path: Path, transport: str) -> AsyncIterator[Bot]:
+    """`dutybot run` as a process on a prepared database, configured only by environment:
+    DUTYBOT_TELEGRAM__TOKEN, __API_BASE_URL and __TRANSPORT (plus database, media, timings)."""
+    async with FakeBotAPI(token=TOKEN, bot_username="duty_test_bot") as api:
+        env = environment(
+            tmp_path,
+            DUTYBOT_TELEGRAM__TOKEN=TOKEN,
+            DUTYBOT_TELEGRAM__API_BASE_URL=api.url,
+            DUTYBOT_TELEGRAM__TRANSPORT=transport,
+            DUTYBOT_TELEGRAM__POLLING_TIMEOUT="1",
+            DUTYBOT_TELEGRAM__ALBUM_WAIT="0.25",
+        )
+        app, site = await prepared(settings_for(tmp_path, api, transport))
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "run", env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        )  # fmt: skip
+        finished, log = Finished(), []
+        ready = asyncio.Event()
+
+        async def follow() -> None:
+            assert process.stdout is not None
+            async for raw in process.stdout:
+                line = raw.decode(errors="replace").rstrip()
+                log.append(line)
+                if f"via {transport}, polling" in line:
+                    ready.set()
+                found = DONE.search(line)
+                if found:
+                    finished(int(i) for i in found.group(1).split(","))
+
+        reader = asyncio.create_task(follow())
+        started = asyncio.create_task(ready.wait())
+        await asyncio.wait({reader, started}, timeout=60, return_when=asyncio.FIRST_COMPLETED)
+        started.cancel()
+        assert ready.is_set(), "dutybot run did not start:\n" + "\n".join(log)
+        try:
+            yield Bot(api, app, site, finished, transport, env, log)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(process.wait(), 30)
+            await asyncio.wait_for(reader, 5)
+            await app.close()
+        assert process.returncode == 0, "\n".join(log)
+        assert not any("Traceback" in line for line in log), "\n".join(log)
+        assert not any(TOKEN in line for line in log), "the bot token was logged"
