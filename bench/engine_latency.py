@@ -11,29 +11,29 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import resource
 import statistics
 import struct
 import sys
 import tempfile
 import time
-import resource
 import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.clock import SystemClock  # noqa: E402
-from bot.engine.conversation import Engine  # noqa: E402
-from bot.engine.incoming import Incoming, PhotoIn, Place, UserRef  # noqa: E402
-from bot.engine.outgoing import Outgoing  # noqa: E402
-from bot.flows.registry import load_registry  # noqa: E402
-from bot.i18n import Catalogs  # noqa: E402
-from bot.sites import service as sites  # noqa: E402
-from bot.staff import service as staff_service  # noqa: E402
-from bot.storage.db import Database  # noqa: E402
-from bot.storage.media import MediaStore  # noqa: E402
-from bot.storage.migrate import upgrade  # noqa: E402
+from bot.clock import SystemClock
+from bot.engine.conversation import Engine
+from bot.engine.incoming import Incoming, PhotoIn, Place, UserRef
+from bot.engine.outgoing import Outgoing
+from bot.flows.registry import load_registry
+from bot.i18n import Catalogs
+from bot.sites import service as sites
+from bot.staff import service as staff_service
+from bot.storage.db import Database
+from bot.storage.media import MediaStore
+from bot.storage.migrate import upgrade
 
 
 def tiny_png(seed: int) -> bytes:
@@ -170,10 +170,12 @@ async def run(label: str, db: Database, reports: int, concurrency: int) -> None:
     timings.sort()
     ms = [t * 1000 for t in timings]
     print(
-        f"{label}: {len(ms)} events, {per_guard * concurrency} reports, {concurrency} guards at once"
+        f"{label}: {len(ms)} events, {per_guard * concurrency} reports, "
+        f"{concurrency} guards at once"
     )
     print(
-        f"  per event: median {statistics.median(ms):.2f} ms, p95 {ms[int(len(ms) * 0.95)]:.2f} ms, "
+        f"  per event: median {statistics.median(ms):.2f} ms, "
+        f"p95 {ms[int(len(ms) * 0.95)]:.2f} ms, "
         f"max {ms[-1]:.2f} ms; throughput {len(ms) / elapsed:.0f} events/s; "
         f"process peak RSS {peak / 1e6:.0f} MB"
     )
@@ -199,7 +201,7 @@ async def main() -> None:
         connection = await asyncpg.connect(args.pg.replace("+asyncpg", ""), timeout=3)
         schema = f"bench_{time.time_ns()}"
         await connection.execute(f'CREATE SCHEMA "{schema}"')
-    except (OSError, Exception) as exc:  # noqa: BLE001
+    except (OSError, Exception) as exc:
         print(f"PostgreSQL skipped: {exc}")
         return
     try:

@@ -37,6 +37,12 @@ def _parser() -> argparse.ArgumentParser:
     show = flows.add_parser("show", help="print a procedure as readable text")
     show.add_argument("name")
     show.add_argument("--lang", choices=["zh", "en"], default="zh")
+    show.add_argument(
+        "--format",
+        choices=["text", "mermaid"],
+        default="text",
+        help="readable text, or a Mermaid flowchart of the branches",
+    )
 
     console = commands.add_parser("console", help="chat in the terminal, no Telegram needed")
     console.add_argument("--as", dest="as_user", help="staff name or Telegram id to act as")

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.config import Settings
 from bot.flows.loader import PlaybookError, Problem, load_playbook
+from bot.flows.mermaid import render_mermaid
 from bot.flows.registry import load_registry, playbook_files
 from bot.flows.render import render_text
 from bot.flows.validation import check_playbook
@@ -15,7 +16,7 @@ from bot.flows.validation import check_playbook
 def flows_command(args: Any, settings: Settings) -> int:
     if args.flows_command == "check":
         return _check(args.dir, settings)
-    return _show(args.name, args.lang, settings)
+    return _show(args.name, args.lang, args.format, settings)
 
 
 def _check(directory: Any, settings: Settings) -> int:
@@ -42,11 +43,12 @@ def _check(directory: Any, settings: Settings) -> int:
     return 1 if errors else 0
 
 
-def _show(name: str, lang: str, settings: Settings) -> int:
+def _show(name: str, lang: str, fmt: str, settings: Settings) -> int:
     registry, _ = load_registry(settings.flows.extra_dir, strict=False)
     if name not in registry:
         known = ", ".join(sorted(registry.playbooks)) or "none"
         print(f"dutybot: no playbook {name!r} (known: {known})", file=sys.stderr)
         return 1
-    print(render_text(registry.get(name), lang))
+    book = registry.get(name)
+    print(render_mermaid(book, lang) if fmt == "mermaid" else render_text(book, lang))
     return 0

@@ -239,6 +239,8 @@ class Engine:
             menu.pick(ctx)
         elif action == "menu:mine":
             await menu.mine(ctx)
+        elif action.startswith("grp:") and ctx.case is None:
+            menu.pick_in_group(ctx, action[4:])
         elif action.startswith("lang:"):
             await profile.set_language(ctx, action[5:], self.catalogs)
             await current.show(ctx)

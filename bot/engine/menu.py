@@ -18,6 +18,7 @@ GROUPS = {
     "drills": N_("Drills"),
     "other": N_("Other"),
 }
+ICONS = {"security": "🛡", "hotel": "🏨", "complaints": "📣", "drills": "🧯", "other": "📋"}
 STATUS = {
     "in_progress": N_("in progress"),
     "completed": N_("completed"),
@@ -40,20 +41,43 @@ def home(ctx: Ctx) -> None:
 
 
 def pick(ctx: Ctx, books: list[Playbook] | None = None, *, intro: str | None = None) -> None:
+    """Choose a procedure: first its group (a short list on a phone), or from search results."""
     tr = ctx.tr
     ctx.conv.screen = "pick"
-    shown = books if books is not None else ctx.registry.all()
+    everything = ctx.registry.all()
+    groups = [g for g in GROUPS if any(b.group == g for b in everything)]
     lines = [intro] if intro else []
     lines.append(tr._("Choose the procedure, or type a few words to find it."))
     screen = Screen(text="\n".join(lines), title=tr._("Report an incident"))
-    order = list(GROUPS)
-    for group in order:
-        members = sorted((b for b in shown if b.group == group), key=lambda b: b.id)
-        for book in members:
-            screen.row((f"{tr._(GROUPS[group])} · {tr.pick(book.title)}", f"pb:{book.id}"))
-    if books is not None and len(books) < len(ctx.registry.all()):
-        screen.row((tr._("All procedures"), "menu:report"))
+    if books is None and len(groups) > 1:
+        for group in groups:
+            screen.row((f"{ICONS[group]} {tr._(GROUPS[group])}", f"grp:{group}"))
+    else:
+        shown = everything if books is None else books
+        for group in GROUPS:
+            for book in sorted((b for b in shown if b.group == group), key=lambda b: b.id):
+                screen.row((f"{tr._(GROUPS[group])} · {tr.pick(book.title)}", f"pb:{book.id}"))
+        if books is not None and len(books) < len(everything):
+            screen.row((tr._("All procedures"), "menu:report"))
     screen.row((tr._("← Menu"), "menu:home"))
+    ctx.show(screen)
+
+
+def pick_in_group(ctx: Ctx, group: str) -> None:
+    """The procedures of one group, by title."""
+    tr = ctx.tr
+    members = sorted((b for b in ctx.registry.all() if b.group == group), key=lambda b: b.id)
+    if group not in GROUPS or not members:
+        pick(ctx)
+        return
+    ctx.conv.screen = "pick"
+    screen = Screen(
+        text=tr._("Choose the procedure, or type a few words to find it."),
+        title=f"{ICONS[group]} {tr._(GROUPS[group])}",
+    )
+    for book in members:
+        screen.row((tr.pick(book.title), f"pb:{book.id}"))
+    screen.row((tr._("← Back"), "menu:report"), (tr._("← Menu"), "menu:home"))
     ctx.show(screen)
 
 

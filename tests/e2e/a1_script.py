@@ -18,7 +18,8 @@ PHOTOS = [png(seed, size=8) for seed in (11, 12, 13, 14)]
 
 async def report_a1(guard: Person) -> None:
     await guard.press("Report an incident")
-    await guard.press("Security · Lost or stolen property")
+    await guard.press("Security")
+    await guard.press("Lost or stolen property")
     assert "Step 1 of" in guard.text()
     await guard.press("Stolen")
     await guard.press("Now")  # report received

@@ -169,7 +169,8 @@ async def test_a_report_of_another_site_is_set_aside(world: World) -> None:
     chat = world.chat()
     await chat.say("/start")
     await chat.press("Report an incident")
-    await chat.press("Other · All step kinds")
+    await chat.press("Other")
+    await chat.press("All step kinds")
     async with world.db.transaction() as session:
         other = await sites.create(
             session, code="b", name="B Tower", timezone="Asia/Shanghai", locale="en",

@@ -13,7 +13,8 @@ from tests.support import Chat, World, png
 async def start_all_kinds(chat: Chat) -> None:
     await chat.say("/start")
     await chat.press("Report an incident")
-    await chat.press("Other · All step kinds")
+    await chat.press("Other")
+    await chat.press("All step kinds")
 
 
 async def case_answers(world: World, number: str = "2611-001") -> dict[str, Answer]:
@@ -221,3 +222,19 @@ async def test_repeated_event_id_is_handled_once(world: World) -> None:
     first = await world.engine.handle(press)
     second = await world.engine.handle(press)
     assert first and second == []
+
+
+async def test_the_picker_is_a_short_grouped_list(world: World) -> None:
+    chat = world.chat()
+    await chat.say("/start")
+    await chat.press("Report an incident")
+    groups = chat.labels()
+    assert groups[:4] == ["🛡 Security", "🏨 Hotel emergencies", "📣 Complaints", "📋 Other"]
+    await chat.press("Hotel emergencies")
+    titles = chat.labels()
+    assert "Fire alarm and initial fire" in titles and "← Back" in titles
+    assert not any("Lost or stolen" in t for t in titles)
+    await chat.press("Back")
+    assert chat.labels() == groups
+    await chat.say("电梯困人")
+    assert chat.labels()[0].startswith("Hotel emergencies · ")

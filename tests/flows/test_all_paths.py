@@ -22,6 +22,7 @@ import pytest
 from bot.cases import service as cases
 from bot.cases.models import CaseStatus
 from bot.engine.incoming import Incoming
+from bot.engine.menu import ICONS
 from bot.flows.conditions import (
     AllCondition,
     AnswerCondition,
@@ -388,7 +389,8 @@ async def test_path(world: World, book_id: str, number: int) -> None:
     chat = world.chat()
     await chat.say("/start")
     await tap(chat, "📝 Report an incident")
-    await tap(chat, f"{GROUPS[book.group]} · {book.title['en']}")
+    await tap(chat, f"{ICONS[book.group]} {GROUPS[book.group]}")
+    await tap(chat, book.title["en"])
     assert "opened" in chat.text
     for step_id, value in path.answers:
         await answer(chat, book.step(step_id), value)

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from bot.cases import service as cases
+from bot.engine.menu import ICONS
 from bot.flows.conditions import evaluate
 from bot.flows.schema import ClassifyAction, DeadlineAction, NotifyAction, Playbook
 from bot.sites import service as sites
@@ -72,7 +73,8 @@ async def drive(
     chat = world.chat()
     await chat.say("/start")
     await tap(chat, "📝 Report an incident")
-    await tap(chat, f"{GROUPS[playbook.group]} · {playbook.title['en']}")
+    await tap(chat, f"{ICONS[playbook.group]} {GROUPS[playbook.group]}")
+    await tap(chat, playbook.title["en"])
     visited: list[str] = []
     while chat.question.title != "Review":
         step = _step_on_screen(playbook, chat.question.text)

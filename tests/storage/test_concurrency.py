@@ -16,7 +16,8 @@ async def test_two_presses_at_once_record_one_answer(any_world: World) -> None:
     chat = any_world.chat()
     await chat.say("/start")
     await chat.press("Report an incident")
-    await chat.press("Other · All step kinds")
+    await chat.press("Other")
+    await chat.press("All step kinds")
     await chat.press("Done")
     red, blue = chat.token("Red"), chat.token("Blue")
     results = await asyncio.gather(
