@@ -45,6 +45,9 @@ class Ctx:
     def say(self, text: str) -> None:
         self.out.append(Outgoing(text=text))
 
-    def show(self, screen: Screen, *, replace: bool = False) -> None:
-        self.out.append(render(self.conv, screen, replace=replace, notice=self.notice))
+    def show(self, screen: Screen, *, replace: bool = False, again: bool = False) -> None:
+        """Show a screen; ``again`` when it is the one already on display, re-drawn."""
+        self.out.append(
+            render(self.conv, screen, replace=replace, notice=self.notice, again=again)
+        )
         self.notice = None

@@ -73,7 +73,8 @@ async def enter(ctx: Ctx, step_id: str, *, push: bool = True) -> None:
     await show_step(ctx)
 
 
-async def show_step(ctx: Ctx, *, replace: bool = False) -> None:
+async def show_step(ctx: Ctx, *, replace: bool = False, again: bool = False) -> None:
+    """Ask the current step; ``again`` when it is re-drawn while the person is still on it."""
     book = playbook(ctx)
     assert ctx.case is not None and ctx.conv.step_id is not None
     step = book.step(ctx.conv.step_id)
@@ -112,7 +113,7 @@ async def show_step(ctx: Ctx, *, replace: bool = False) -> None:
         nav.append((tr._("Skip"), "skip"))
     screen.row(*nav)
     screen.row((tr._("✗ Cancel report"), "cancel"))
-    ctx.show(screen, replace=replace)
+    ctx.show(screen, replace=replace, again=again)
 
 
 async def on_input(ctx: Ctx, incoming: Incoming) -> None:
@@ -144,7 +145,7 @@ async def on_input(ctx: Ctx, incoming: Incoming) -> None:
             changed = changed or isinstance(result, Stay)
         if changed:
             ctx.conv.draft = {**io.draft, "_touched": True}
-        await show_step(ctx)
+        await show_step(ctx, again=True)
 
 
 async def store_photo(ctx: Ctx, step_id: str, photo: PhotoIn) -> dict[str, Any] | str:
@@ -186,7 +187,7 @@ async def on_action(ctx: Ctx, action: str) -> None:
     elif action == "skip":
         if step.required:
             ctx.say(ctx.tr._("This step is required and cannot be skipped."))
-            await show_step(ctx)
+            await show_step(ctx, again=True)
         else:
             await save(ctx, step, None, skipped=True)
     elif action == "keep":
@@ -196,7 +197,7 @@ async def on_action(ctx: Ctx, action: str) -> None:
         result = KINDS[step.kind].on_action(step, io, action)
         if result is None:
             ctx.say(ctx.tr._("That button is no longer active."))
-            await show_step(ctx)
+            await show_step(ctx, again=True)
         else:
             await apply(ctx, step, io, result)
 
@@ -210,10 +211,10 @@ async def apply(ctx: Ctx, step: Any, io: StepIO, result: Result) -> None:
             ctx.notice = result.notice
             if not result.replace:
                 ctx.say(result.notice)
-        await show_step(ctx, replace=result.replace)
+        await show_step(ctx, replace=result.replace, again=True)
     else:
         ctx.say(result.message)
-        await show_step(ctx)
+        await show_step(ctx, again=True)
 
 
 async def save(ctx: Ctx, step: Any, value: Any, *, skipped: bool = False) -> None:
@@ -254,7 +255,7 @@ async def back(ctx: Ctx) -> None:
             return
     if len(path) <= 1:
         ctx.say(ctx.tr._("This is the first step."))
-        await show_step(ctx)
+        await show_step(ctx, again=True)
         return
     path.pop()
     ctx.conv.path = path

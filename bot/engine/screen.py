@@ -23,20 +23,31 @@ class Screen:
 
 
 def render(
-    conversation: Conversation, screen: Screen, *, replace: bool = False, notice: str | None = None
+    conversation: Conversation,
+    screen: Screen,
+    *,
+    replace: bool = False,
+    notice: str | None = None,
+    again: bool = False,
 ) -> Outgoing:
     """Turn a screen into an outgoing message and remember its buttons on the conversation.
 
-    Every render bumps the conversation's nonce, so buttons of any earlier message go stale.
+    A new screen bumps the conversation's nonce, so buttons of every earlier message go stale.
+    The same screen shown ``again`` (a photo added, a wrong answer explained) keeps the nonce and
+    each action's token, so the buttons of its earlier copies still work: a guard who sends three
+    photos may press "Done" under any of the copies.
     """
-    conversation.nonce += 1
-    actions: list[str] = []
+    actions: list[str] = list(conversation.buttons) if again else []
+    if not again:
+        conversation.nonce += 1
     rows: list[tuple[Button, ...]] = []
     for row in screen.rows:
         buttons = []
         for label, action in row:
-            buttons.append(Button(label=label, token=f"{conversation.nonce}.{len(actions)}"))
-            actions.append(action)
+            if action not in actions:
+                actions.append(action)
+            token = f"{conversation.nonce}.{actions.index(action)}"
+            buttons.append(Button(label=label, token=token))
         rows.append(tuple(buttons))
     conversation.buttons = actions
     return Outgoing(

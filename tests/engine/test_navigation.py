@@ -238,3 +238,23 @@ async def test_the_picker_is_a_short_grouped_list(world: World) -> None:
     assert chat.labels() == groups
     await chat.say("电梯困人")
     assert chat.labels()[0].startswith("Hotel emergencies · ")
+
+
+async def test_done_under_an_earlier_copy_of_the_photo_question_still_works(world: World) -> None:
+    chat = world.chat()
+    await start_all_kinds(chat)
+    for label in ("Done", "Red", "Pen", "Done", "No", "Skip"):
+        await chat.press(label)
+    await chat.say("5")
+    await chat.press("Done")
+    await chat.press("Now")
+    first_done = chat.token("Done")  # the photo question as first shown
+    await chat.photo(png(1))
+    await chat.photo(png(2))
+    chat.last = await world.engine.handle(Incoming.press(chat.user, first_done))
+    assert "Where?" in chat.question.text
+    assert len((await case_answers(world))["pictures"].value) == 2
+    stale = chat.token("Back")
+    await chat.place(31.2, 121.4)  # a new step: the old question's buttons are stale now
+    chat.last = await world.engine.handle(Incoming.press(chat.user, stale))
+    assert chat.last[-1].notice == "That button is no longer active."
