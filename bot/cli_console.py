@@ -9,6 +9,7 @@ from typing import Any, TextIO
 from bot.app import build_app
 from bot.config import Settings
 from bot.engine.incoming import UserRef
+from bot.i18n import Catalogs, Translator
 from bot.sites import service as sites
 from bot.staff import service as staff_service
 from bot.staff.models import Staff
@@ -21,20 +22,24 @@ async def console_command(
     args: Any, settings: Settings, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
 ) -> int:
     app = await build_app(settings)
+    # The console's own lines speak the deployment's default language.
+    tr = Catalogs(settings.i18n.locales_dir).translator(
+        settings.site.locale, settings.site.timezone
+    )
     try:
-        member = await _choose_user(app, args.as_user, settings, stdin, stdout)
+        member = await _choose_user(app, args.as_user, settings, tr, stdin, stdout)
         if member is None:
             return 1
         assert member.telegram_id is not None
         user = UserRef(telegram_id=member.telegram_id, display_name=member.name)
-        await chat_loop(ConsoleChat(app.engine.handle, user, stdout), stdin)
+        await chat_loop(ConsoleChat(app.engine.handle, user, stdout), tr, stdin)
         return 0
     finally:
         await app.close()
 
 
 async def _choose_user(
-    app: Any, as_user: str | None, settings: Settings, stdin: TextIO, out: TextIO
+    app: Any, as_user: str | None, settings: Settings, tr: Translator, stdin: TextIO, out: TextIO
 ) -> Staff | None:
     async with app.db.transaction() as session:
         everyone = [
@@ -43,31 +48,33 @@ async def _choose_user(
             if m.telegram_id is not None
         ]
     if not everyone:
-        out.write(
+        question = tr._(
             "The database has no staff yet. Create a demo site and a demo user "
-            "so you can try dutybot? [Y/n] "
+            "so you can try dutybot?"
         )
+        out.write(f"{question} [Y/n] ")
         out.flush()
         answer = (await read_line(stdin) or "n").strip().lower()
-        if answer not in ("", "y", "yes", "是"):
+        if answer not in ("", "y", "yes", "是", "好"):
             out.write(
-                "Nothing created. Add people with `dutybot site add` and `dutybot staff add`.\n"
+                tr._("Nothing created. Add people with `dutybot site add` and `dutybot staff add`.")
+                + "\n"
             )
             return None
-        return await create_demo(app, settings, out)
+        return await create_demo(app, settings, tr, out)
     if as_user:
         for member in everyone:
             if as_user == str(member.telegram_id) or as_user.casefold() == member.name.casefold():
                 return member
+        known = ", ".join(f"{m.name} ({m.telegram_id})" for m in everyone)
         out.write(
-            f"No active staff member {as_user!r}. Known: "
-            + ", ".join(f"{m.name} ({m.telegram_id})" for m in everyone)
+            tr._("No active staff member “{name}”. Known: {known}", name=as_user, known=known)
             + "\n"
         )
         return None
     if len(everyone) == 1:
         return everyone[0]
-    out.write("Who are you?\n")
+    out.write(tr._("Who are you?") + "\n")
     for number, member in enumerate(everyone, 1):
         out.write(f"  [{number}] {member.name} ({', '.join(member.roles)})\n")
     out.write("> ")
@@ -75,11 +82,11 @@ async def _choose_user(
     choice = (await read_line(stdin) or "").strip()
     if choice.isdigit() and 1 <= int(choice) <= len(everyone):
         return everyone[int(choice) - 1]
-    out.write("No such person. Start again with --as NAME.\n")
+    out.write(tr._("No such person. Start again with --as NAME.") + "\n")
     return None
 
 
-async def create_demo(app: Any, settings: Settings, out: TextIO) -> Staff:
+async def create_demo(app: Any, settings: Settings, tr: Translator, out: TextIO) -> Staff:
     now = datetime.now(UTC)
     async with app.db.transaction() as session:
         site = await sites.by_code(session, "demo")
@@ -87,7 +94,7 @@ async def create_demo(app: Any, settings: Settings, out: TextIO) -> Staff:
             site = await sites.create(
                 session,
                 code="demo",
-                name="Demo Hotel 演示酒店",
+                name=tr._("Demo Hotel"),
                 timezone=settings.site.timezone,
                 locale=settings.site.locale,
                 now=now,
@@ -96,14 +103,16 @@ async def create_demo(app: Any, settings: Settings, out: TextIO) -> Staff:
         member = await staff_service.add(
             session,
             telegram_id=DEMO_TELEGRAM_ID,
-            name="Demo Guard",
+            name=tr._("Demo Guard"),
             roles=["guard", "admin"],
             site_id=site.id,
             locale=None,
             now=now,
         )
     out.write(
-        f"Created site “{site.name}” and user “{member.name}”. "
-        f'Next time: dutybot console --as "{member.name}"\n'
+        tr._("Created site “{site}” and user “{user}”.", site=site.name, user=member.name)
+        + " "
+        + tr._("Next time: {command}", command=f'dutybot console --as "{member.name}"')
+        + "\n"
     )
     return member

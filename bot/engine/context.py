@@ -47,7 +47,5 @@ class Ctx:
 
     def show(self, screen: Screen, *, replace: bool = False, again: bool = False) -> None:
         """Show a screen; ``again`` when it is the one already on display, re-drawn."""
-        self.out.append(
-            render(self.conv, screen, replace=replace, notice=self.notice, again=again)
-        )
+        self.out.append(render(self.conv, screen, replace=replace, notice=self.notice, again=again))
         self.notice = None

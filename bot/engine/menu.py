@@ -77,7 +77,7 @@ def pick_in_group(ctx: Ctx, group: str) -> None:
     )
     for book in members:
         screen.row((tr.pick(book.title), f"pb:{book.id}"))
-    screen.row((tr._("← Back"), "menu:report"), (tr._("← Menu"), "menu:home"))
+    screen.row((tr._("← All groups"), "menu:report"), (tr._("← Menu"), "menu:home"))
     ctx.show(screen)
 
 

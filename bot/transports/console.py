@@ -14,6 +14,7 @@ from typing import TextIO
 
 from bot.engine.incoming import Incoming, PhotoIn, Place, UserRef
 from bot.engine.outgoing import Button, Outgoing
+from bot.i18n import Translator
 
 _COORDS = re.compile(r"^\s*([-+]?\d{1,3}(?:\.\d+)?)\s*,\s*([-+]?\d{1,3}(?:\.\d+)?)\s*$")
 _IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif"}
@@ -83,12 +84,15 @@ async def read_line(stream: TextIO) -> str | None:
     return line if line else None
 
 
-async def chat_loop(chat: ConsoleChat, stdin: TextIO = sys.stdin) -> None:
+async def chat_loop(chat: ConsoleChat, tr: Translator, stdin: TextIO = sys.stdin) -> None:
     out = chat.out
     out.write(
-        "Type a button's number (#N while a question wants typing) or its label,\n"
-        "a photo's file path, or lat,lon for a place.\n"
-        "Commands: /start /report /back /skip /cancel /help; /quit leaves.\n"
+        tr._(
+            "Type a button's number (#N while a question wants typing) or its label, "
+            "a photo's file path, or lat,lon for a place. /help lists the commands; "
+            "/quit leaves."
+        )
+        + "\n"
     )
     await chat.send(Incoming.message(chat.user, "/start"))
     while True:

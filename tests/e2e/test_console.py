@@ -106,7 +106,7 @@ async def test_a_newcomer_reports_a_theft_with_the_police_branch(tmp_path: Path)
     console = await run_console(workdir)
     try:
         await console.read_prompt()
-        assert "Create a demo site" in console.screen
+        assert "创建演示场所和演示用户" in console.screen
         await console.type("y")
         console.asks("📝 报告事件")
         await console.type("1")  # a bare number presses the button

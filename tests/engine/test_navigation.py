@@ -232,9 +232,9 @@ async def test_the_picker_is_a_short_grouped_list(world: World) -> None:
     assert groups[:4] == ["🛡 Security", "🏨 Hotel emergencies", "📣 Complaints", "📋 Other"]
     await chat.press("Hotel emergencies")
     titles = chat.labels()
-    assert "Fire alarm and initial fire" in titles and "← Back" in titles
+    assert "Fire alarm and initial fire" in titles and "← All groups" in titles
     assert not any("Lost or stolen" in t for t in titles)
-    await chat.press("Back")
+    await chat.press("All groups")
     assert chat.labels() == groups
     await chat.say("电梯困人")
     assert chat.labels()[0].startswith("Hotel emergencies · ")
