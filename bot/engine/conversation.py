@@ -96,7 +96,9 @@ class Engine:
                 member, joined = newcomer, True
             assert member.id is not None
             site = await sites.get(session, member.site_id)
-            tr = self.catalogs.translator(member.locale or site.locale, site.timezone)
+            # Their own choice (/lang), else their phone's language if we speak it, else the site's.
+            spoken = normalize_locale(incoming.user.language_code, fallback=site.locale)
+            tr = self.catalogs.translator(member.locale or spoken, site.timezone)
             conv = await conversations.lock(session, member.id, now)
             ctx = Ctx(
                 session=session,

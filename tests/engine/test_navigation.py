@@ -258,3 +258,16 @@ async def test_done_under_an_earlier_copy_of_the_photo_question_still_works(worl
     await chat.place(31.2, 121.4)  # a new step: the old question's buttons are stale now
     chat.last = await world.engine.handle(Incoming.press(chat.user, stale))
     assert chat.last[-1].notice == "That button is no longer active."
+
+
+async def test_language_follows_choice_then_phone_then_site(world: World) -> None:
+    chinese_phone = world.chat(language="zh-hans")
+    await chinese_phone.say("/start")
+    assert "📝 报告事件" in chinese_phone.labels()
+    french_phone = world.chat(language="fr")
+    await french_phone.say("/start")
+    assert "📝 Report an incident" in french_phone.labels()  # the site speaks English
+    await chinese_phone.say("/lang")
+    await chinese_phone.press("English")
+    await chinese_phone.say("/start")
+    assert "📝 Report an incident" in chinese_phone.labels()
