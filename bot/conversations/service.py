@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import select
+from sqlalchemy import delete
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.conversations.models import Conversation, ProcessedEvent
@@ -35,3 +36,10 @@ async def lock(session: AsyncSession, staff_id: int, now: datetime) -> Conversat
     query = select(Conversation).where(Conversation.staff_id == staff_id).with_for_update()
     conversation = (await session.exec(query)).one()
     return conversation
+
+
+async def forget_events_before(session: AsyncSession, cutoff: datetime) -> int:
+    """Drop remembered event ids older than ``cutoff`` (Telegram redelivers for about a day)."""
+    statement = delete(ProcessedEvent).where(col(ProcessedEvent.at) < cutoff)
+    result = await session.exec(statement)  # type: ignore[call-overload]
+    return int(result.rowcount or 0)

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.app import App
 from bot.config import TelegramSettings
+from bot.maintenance import start_scheduler
 from bot.transports import webhook
 from bot.transports.front import Front
 from bot.transports.port import Port
@@ -60,6 +61,7 @@ async def serve(
     tg = app.settings.telegram
     check(tg)
     transport = make_transport(app, on_finished)
+    scheduler = start_scheduler(app.db, app.engine.clock)
     try:
         username = await transport.start()
         app.engine.bot_username = tg.bot_username.lstrip("@") or username
@@ -80,4 +82,5 @@ async def serve(
                 ready()
             await transport.poll(stop)
     finally:
+        scheduler.shutdown(wait=False)
         await transport.close(DRAIN_SECONDS)

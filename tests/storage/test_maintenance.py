@@ -1,0 +1,47 @@
+"""Housekeeping: old delivered update ids are forgotten, recent ones still stop a redelivery."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from sqlmodel import select
+
+from bot.conversations.models import ProcessedEvent
+from bot.engine.incoming import Incoming
+from bot.maintenance import forget_old_events, start_scheduler
+from tests.support import World
+
+
+async def test_old_update_ids_are_forgotten_recent_ones_kept(any_world: World) -> None:
+    chat = any_world.chat()
+    await any_world.engine.handle(
+        Incoming.message(chat.user, "/start", source="telegram", event_id=1)
+    )
+    any_world.clock.advance(timedelta(days=8))
+    recent = Incoming.message(chat.user, "/start", source="telegram", event_id=2)
+    assert await any_world.engine.handle(recent)
+    assert await forget_old_events(any_world.db, any_world.clock) == 1
+    async with any_world.db.transaction() as session:
+        kept = [row.event_id for row in (await session.exec(select(ProcessedEvent))).all()]
+    assert kept == [2]
+    assert await any_world.engine.handle(recent) == []  # still recognised as a redelivery
+
+
+async def test_the_scheduler_runs_the_job_at_start(any_world: World) -> None:
+    chat = any_world.chat()
+    await any_world.engine.handle(
+        Incoming.message(chat.user, "/start", source="telegram", event_id=5)
+    )
+    any_world.clock.advance(timedelta(days=30))
+    scheduler = start_scheduler(any_world.db, any_world.clock)
+    try:
+        for _ in range(100):
+            async with any_world.db.transaction() as session:
+                if not (await session.exec(select(ProcessedEvent))).all():
+                    break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("the housekeeping job did not run")
+    finally:
+        scheduler.shutdown(wait=False)
