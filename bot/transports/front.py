@@ -136,6 +136,8 @@ class Front:
 
     async def _deliver(self, received: Received, replies: list[Outgoing]) -> None:
         chat = received.chat_id
+        if received.pressed_message is not None and not any(r.replace for r in replies):
+            await self._settle(received)
         for reply in replies:
             if reply.commands is not None:
                 await self._commands(chat, reply.commands)
@@ -156,6 +158,29 @@ class Front:
             label = reply.share_location
             await self.port.send(chat, escape(label), Keyboard(share_location=label))
             self.views[chat].reply_keyboard = True
+
+    async def _settle(self, received: Received) -> None:
+        """The answered question loses its buttons and shows the one pressed, so an old
+        message offers nothing stale to tap at night."""
+        chat, message = received.chat_id, received.pressed_message
+        assert message is not None and received.incoming is not None
+        piece = self.views[chat].shown.get(message)
+        token = received.incoming.token
+        label = next(
+            (lb for row in (piece.rows if piece else ()) for lb, d in row if d == token), None
+        )
+        if piece is None or label is None:
+            return  # not the question on display: nothing known to redraw
+        html = f"{piece.html}\n\n→ {escape(label, quote=False)}"
+        try:
+            await self.port.edit(chat, message, html, ())
+        except EditRefused as refused:
+            log.info("could not settle message %s in chat %s: %s", message, chat, refused)
+            return
+        except Exception as exc:  # a nicety: never let it cost the answer itself
+            log.warning("settling message %s in chat %s failed: %s", message, chat, exc)
+            return
+        self.views[chat].shown.pop(message, None)
 
     async def _edit(self, received: Received, reply: Outgoing) -> bool:
         """Show ``reply`` in place of the question; False when it must be sent instead."""

@@ -112,3 +112,19 @@ async def test_a_failure_is_logged_and_the_person_told(caplog: Any) -> None:
     assert ("send", ("Sorry &lt;3", Keyboard())) in port.calls
     assert ("answer", None) in port.calls
     assert "update 77 (chat 5) failed" in caplog.text
+
+
+async def test_an_answered_question_loses_its_buttons_and_shows_the_choice() -> None:
+    from bot.engine.incoming import Incoming
+
+    port = RecordingPort()
+    ask = Outgoing(text="Lost or <stolen>?", buttons=((Button("Stolen", "1.0"),),))
+    following = Outgoing(text="When?", buttons=((Button("Now", "2.0"),),))
+    front = Front(ScriptedEngine([ask], [following]), port)  # type: ignore[arg-type]
+    await front.handle(press(1, 50))
+    tap = Received(2, 5, USER, incoming=Incoming.press(USER, "1.0"), callback_id="q2",
+                   pressed_message=101)  # fmt: skip
+    await front.handle(tap)
+    kinds = [kind for kind, _ in port.calls]
+    assert kinds == ["answer", "send", "answer", "edit", "send"]
+    assert port.calls[3][1] == (101, "Lost or &lt;stolen&gt;?\n\n→ Stolen")
