@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
@@ -113,31 +114,41 @@ for _model in (AllCondition, AnyCondition, NotCondition):
     _model.model_rebuild()
 
 
-def answer_refs(cond: Any) -> list[str]:
-    """Every step id a condition reads."""
+def leaves(cond: Any) -> Iterator[AnswerCondition | SettingCondition]:
+    """The comparisons inside a condition, through all / any / not."""
     match cond:
         case AllCondition(all=items) | AnyCondition(any=items):
-            return [ref for item in items for ref in answer_refs(item)]
+            for item in items:
+                yield from leaves(item)
         case NotCondition(not_=inner):
-            return answer_refs(inner)
-        case AnswerCondition(answer=step_id):
-            return [step_id]
-    return []
+            yield from leaves(inner)
+        case AnswerCondition() | SettingCondition():
+            yield cond
+
+
+def answer_conditions(cond: Any) -> list[AnswerCondition]:
+    return [leaf for leaf in leaves(cond) if isinstance(leaf, AnswerCondition)]
+
+
+def setting_conditions(cond: Any) -> list[SettingCondition]:
+    return [leaf for leaf in leaves(cond) if isinstance(leaf, SettingCondition)]
+
+
+def answer_refs(cond: Any) -> list[str]:
+    """Every step id a condition reads."""
+    return [leaf.answer for leaf in answer_conditions(cond)]
 
 
 def setting_refs(cond: Any) -> list[str]:
-    """Every site setting a condition reads."""
-    match cond:
-        case AllCondition(all=items) | AnyCondition(any=items):
-            return [ref for item in items for ref in setting_refs(item)]
-        case NotCondition(not_=inner):
-            return setting_refs(inner)
-        case SettingCondition(setting=name):
-            return [name]
-        case AnswerCondition():
-            bounds = (cond.gte, cond.gt, cond.lte, cond.lt)
-            return [b.setting for b in bounds if isinstance(b, SettingRef)]
-    return []
+    """Every site setting a condition reads, compared directly or as a number's bound."""
+    names: list[str] = []
+    for leaf in leaves(cond):
+        if isinstance(leaf, SettingCondition):
+            names.append(leaf.setting)
+        else:
+            bounds = (leaf.gte, leaf.gt, leaf.lte, leaf.lt)
+            names += [b.setting for b in bounds if isinstance(b, SettingRef)]
+    return names
 
 
 def evaluate(cond: Any, answers: dict[str, Any], settings: dict[str, Any]) -> bool:

@@ -7,14 +7,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from bot.flows.conditions import (
-    AllCondition,
     AnswerCondition,
-    AnyCondition,
-    NotCondition,
-    SettingCondition,
     SettingRef,
+    answer_conditions,
     answer_refs,
     evaluate,
+    setting_conditions,
     setting_refs,
 )
 from bot.flows.loader import LoadedPlaybook, Problem
@@ -82,35 +80,13 @@ def _conditions(book: Playbook) -> Iterator[tuple[tuple[Any, ...], str, int, Any
                 )
 
 
-def _answer_conditions(cond: Any) -> Iterator[AnswerCondition]:
-    match cond:
-        case AllCondition(all=items) | AnyCondition(any=items):
-            for item in items:
-                yield from _answer_conditions(item)
-        case NotCondition(not_=inner):
-            yield from _answer_conditions(inner)
-        case AnswerCondition():
-            yield cond
-
-
-def _setting_conditions(cond: Any) -> Iterator[SettingCondition]:
-    match cond:
-        case AllCondition(all=items) | AnyCondition(any=items):
-            for item in items:
-                yield from _setting_conditions(item)
-        case NotCondition(not_=inner):
-            yield from _setting_conditions(inner)
-        case SettingCondition():
-            yield cond
-
-
 def _check_references(book: Playbook, add: Any) -> None:
     positions = {step.id: index for index, step in enumerate(book.steps)}
     for loc, field, limit, cond in _conditions(book):
         for name in setting_refs(cond):
             if name not in book.settings:
                 add(loc, field, f"unknown setting {name!r} (declare it under settings:)")
-        for sub in _answer_conditions(cond):
+        for sub in answer_conditions(cond):
             if sub.answer not in positions:
                 add(loc, field, f"unknown step {sub.answer!r}")
                 continue
@@ -235,7 +211,7 @@ def _check_reachability(book: Playbook, add: Any) -> None:
     constants: dict[str, list[Any]] = {}
     setting_values: dict[str, list[Any]] = {}
     for _loc, _field, _limit, cond in _conditions(book):
-        for sub in _answer_conditions(cond):
+        for sub in answer_conditions(cond):
             bucket = constants.setdefault(sub.answer, [])
             for op in ("equals", "gte", "gt", "lte", "lt", "count_gte"):
                 value = getattr(sub, op)
@@ -250,7 +226,7 @@ def _check_reachability(book: Playbook, add: Any) -> None:
         else:
             setting_values[name] = [None, "x"]
     for _loc, _field, _limit, cond in _conditions(book):
-        for compared in _setting_conditions(cond):
+        for compared in setting_conditions(cond):
             values = setting_values.get(compared.setting)
             if "equals" in compared.model_fields_set and values is not None:
                 if compared.equals not in values:

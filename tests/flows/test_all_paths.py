@@ -24,13 +24,11 @@ from bot.cases.models import CaseStatus
 from bot.engine.incoming import Incoming
 from bot.engine.menu import ICONS
 from bot.flows.conditions import (
-    AllCondition,
     AnswerCondition,
-    AnyCondition,
-    NotCondition,
-    SettingCondition,
     SettingRef,
+    answer_conditions,
     evaluate,
+    setting_conditions,
 )
 from bot.flows.registry import SHIPPED_DIR, Registry
 from bot.flows.schema import Playbook
@@ -66,28 +64,6 @@ class Path:
 # --- what the conditions read ------------------------------------------------------------------
 
 
-def _answer_conditions(cond: Any) -> Iterator[AnswerCondition]:
-    match cond:
-        case AllCondition(all=items) | AnyCondition(any=items):
-            for item in items:
-                yield from _answer_conditions(item)
-        case NotCondition(not_=inner):
-            yield from _answer_conditions(inner)
-        case AnswerCondition():
-            yield cond
-
-
-def _setting_conditions(cond: Any) -> Iterator[SettingCondition]:
-    match cond:
-        case AllCondition(all=items) | AnyCondition(any=items):
-            for item in items:
-                yield from _setting_conditions(item)
-        case NotCondition(not_=inner):
-            yield from _setting_conditions(inner)
-        case SettingCondition():
-            yield cond
-
-
 def _conditions(book: Playbook) -> Iterator[Any]:
     for step in book.steps:
         if step.when is not None:
@@ -100,7 +76,7 @@ def _conditions(book: Playbook) -> Iterator[Any]:
 def _read(book: Playbook) -> dict[str, list[AnswerCondition]]:
     found: dict[str, list[AnswerCondition]] = {}
     for cond in _conditions(book):
-        for sub in _answer_conditions(cond):
+        for sub in answer_conditions(cond):
             found.setdefault(sub.answer, []).append(sub)
     return found
 
@@ -185,7 +161,7 @@ def _setting_values(book: Playbook) -> list[dict[str, Any]]:
         else:
             options = [None]
             for cond in _conditions(book):
-                for sub in _setting_conditions(cond):
+                for sub in setting_conditions(cond):
                     if sub.setting == name and sub.equals is not None:
                         options.append(sub.equals)
         choices.append([(name, value) for value in dict.fromkeys(options)])
