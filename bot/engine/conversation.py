@@ -111,12 +111,11 @@ class Engine:
                 media=self.media,
                 max_file_bytes=self.max_file_bytes,
             )
-            if conv.case_id is not None:
-                await self._load_case(ctx, conv.case_id)
+            reshown = conv.case_id is not None and await self._load_case(ctx, conv.case_id)
             if joined:
                 access.welcome(ctx)
                 menu.home(ctx)
-            else:
+            elif not reshown:
                 await self._dispatch(ctx, incoming)
             conv.updated_at = now
             session.add(conv)
@@ -124,7 +123,8 @@ class Engine:
                 ctx.out[0] = replace(ctx.out[0], commands=ctx.commands)
             return ctx.out
 
-    async def _load_case(self, ctx: Ctx, case_id: int) -> None:
+    async def _load_case(self, ctx: Ctx, case_id: int) -> bool:
+        """Load the open report; True when it had to be re-shown (the event is then done)."""
         tr = ctx.tr
         ctx.case = await cases.get(ctx.session, case_id)
         if not may_work_on(ctx.staff, ctx.case):
@@ -143,6 +143,9 @@ class Engine:
                 )
             )
             report.reset(ctx)
+        else:
+            return await report.reconcile(ctx)
+        return False
 
     async def _dispatch(self, ctx: Ctx, incoming: Incoming) -> None:
         if incoming.kind is Kind.COMMAND:

@@ -312,3 +312,45 @@ def reset(ctx: Ctx) -> None:
     conv.path = []
     conv.draft = {}
     ctx.case = None
+
+
+async def reconcile(ctx: Ctx) -> bool:
+    """Bring an open report in line with its playbook when the site changed it meanwhile.
+
+    Answers stay recorded; steps that no longer exist leave the path. True when the step the
+    person was on is gone: they are then shown the next open question instead.
+    """
+    book, case, conv = playbook(ctx), ctx.case, ctx.conv
+    assert case is not None
+    if case.playbook_version != book.version:
+        await cases.add_event(
+            ctx.session,
+            case,
+            "procedure_updated",
+            actor_id=None,
+            now=ctx.now,
+            data={"from": case.playbook_version, "to": book.version},
+        )
+        case.playbook_version = book.version
+        ctx.session.add(case)
+    known = {step.id for step in book.steps}
+    if all(step_id in known for step_id in conv.path) and conv.step_id in (None, *known):
+        return False
+    conv.path = [step_id for step_id in conv.path if step_id in known]
+    if conv.step_id in known:
+        return False
+    ctx.say(
+        ctx.tr._(
+            "The procedure changed while report {number} was open. Your answers are "
+            "kept; it goes on with the next open question.",
+            number=case.number,
+        )
+    )
+    if not conv.path:
+        first = next_step(book, None, {}, ctx.site.settings)
+        assert first is not None
+        await enter(ctx, first)
+        return True
+    conv.step_id = conv.path[-1]
+    await advance(ctx)
+    return True

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlmodel import select
 
 from bot.cases import service as cases
 from bot.cases.models import Answer, CaseStatus
+from bot.engine.conversation import Engine
 from bot.engine.incoming import Incoming
-from tests.support import Chat, World, png
+from bot.flows.registry import load_registry
+from bot.i18n import Catalogs
+from bot.storage.media import MediaStore
+from tests.support import TEST_PLAYBOOKS, Chat, World, png
 
 
 async def start_all_kinds(chat: Chat) -> None:
@@ -271,3 +277,43 @@ async def test_language_follows_choice_then_phone_then_site(world: World) -> Non
     await chinese_phone.press("English")
     await chinese_phone.say("/start")
     assert "📝 Report an incident" in chinese_phone.labels()
+
+
+async def test_a_playbook_changed_under_an_open_report_goes_on(
+    world: World, tmp_path: Path
+) -> None:
+    chat = world.chat()
+    await start_all_kinds(chat)
+    await chat.press("Done")
+    await chat.press("Red")
+    assert "Items" in chat.question.text  # the guard is on the checklist
+    folder = tmp_path / "site"
+    folder.mkdir()
+    original = (TEST_PLAYBOOKS / "all_kinds.yaml").read_text(encoding="utf-8")
+    start = original.index("  - id: items\n")
+    end = original.index("  - id: urgent\n")
+    changed = (original[:start] + original[end:]).replace("version: 1", "version: 2", 1)
+    (folder / "all_kinds.yaml").write_text(changed, encoding="utf-8")
+    registry, _ = load_registry(folder)
+    updated = Engine(
+        db=world.db,
+        registry=registry,
+        media=MediaStore(world.media_dir),
+        catalogs=Catalogs(),
+        clock=world.clock,
+    )
+    pen = chat.token("Pen")
+    chat = Chat(updated, chat.user)
+    chat.last = await updated.handle(Incoming.press(chat.user, pen))  # the vanished step's button
+    assert "procedure changed while report 2611-001 was open" in chat.text
+    assert "Urgent?" in chat.question.text
+    await chat.press("Yes")
+    assert "Note" in chat.question.text
+    async with world.db.transaction() as session:
+        case = await cases.by_number(session, world.site.id, "2611-001")
+        assert case is not None and case.id is not None
+        assert case.playbook_version == 2
+        kinds = [e.kind for e in await cases.timeline(session, case.id)]
+        answers = await cases.current_answers(session, case.id)
+    assert "procedure_updated" in kinds
+    assert answers["colour"].value == "red" and answers["urgent"].value is True
