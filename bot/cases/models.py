@@ -123,5 +123,8 @@ class Deadline(SQLModel, table=True):
     title: dict[str, str] = json_field()
     roles: list[str] = json_field(list)
     due_at: datetime = utc_field(index=True)
-    status: str = Field(default="open", max_length=20, index=True)
+    status: str = Field(default="open", max_length=20, index=True)  # open | met
     created_at: datetime = utc_field()
+    # Answering this step of the case meets the deadline.
+    until_step: str | None = Field(default=None, max_length=64)
+    met_at: datetime | None = utc_field(nullable=True)

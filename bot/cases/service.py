@@ -269,14 +269,46 @@ async def open_deadline(
     roles: list[str],
     due_at: datetime,
     now: datetime,
+    until_step: str | None = None,
 ) -> Deadline:
     assert case.id is not None
     row = Deadline(
-        case_id=case.id, key=key, title=title, roles=roles, due_at=due_at, created_at=now
+        case_id=case.id,
+        key=key,
+        title=title,
+        roles=roles,
+        due_at=due_at,
+        created_at=now,
+        until_step=until_step,
     )
     session.add(row)
     await session.flush()
     return row
+
+
+async def meet_deadlines(
+    session: AsyncSession, case: Case, step_id: str, *, actor_id: int, now: datetime
+) -> list[Deadline]:
+    """Mark the case's open deadlines that this step's answer fulfils as met, on the timeline."""
+    assert case.id is not None
+    query = select(Deadline).where(
+        Deadline.case_id == case.id, Deadline.until_step == step_id, Deadline.status == "open"
+    )
+    met = list((await session.exec(query)).all())
+    for row in met:
+        row.status = "met"
+        row.met_at = now
+        session.add(row)
+        await add_event(
+            session,
+            case,
+            "deadline_met",
+            actor_id=actor_id,
+            step_id=step_id,
+            now=now,
+            data={"deadline": row.id, "key": row.key, "late": now > row.due_at},
+        )
+    return met
 
 
 async def notifications(session: AsyncSession, case_id: int) -> list[Notification]:

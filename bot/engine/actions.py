@@ -57,6 +57,7 @@ async def run_actions(ctx: Ctx, step: Any, answers: dict[str, Any]) -> None:
                 roles=list(spec.roles),
                 due_at=due,
                 now=ctx.now,
+                until_step=spec.until,
             )
             data.update(type="deadline", deadline=row_d.id, due_at=due.isoformat())
         await cases.add_event(

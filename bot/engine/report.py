@@ -234,6 +234,10 @@ async def save(ctx: Ctx, step: Any, value: Any, *, skipped: bool = False) -> Non
         ctx.answers_cache = None
     if step.actions_on == "answer":
         await run_actions(ctx, step, await answers_on_path(ctx))
+    if not skipped:
+        await cases.meet_deadlines(
+            ctx.session, ctx.case, step.id, actor_id=ctx.staff_id, now=ctx.now
+        )
     await advance(ctx)
 
 

@@ -93,5 +93,7 @@ def _describe_action(action: Any, lang: str) -> str:
     if isinstance(action, DeadlineAction):
         spec = action.deadline
         roles = f" for {', '.join(spec.roles)}" if spec.roles else ""
-        return f"deadline {spec.key} after {spec.after}{roles}{when}: {_pick(spec.title, lang)}"
+        until = f", met by {spec.until}" if spec.until else ""
+        title = _pick(spec.title, lang)
+        return f"deadline {spec.key} after {spec.after}{roles}{until}{when}: {title}"
     return repr(action)

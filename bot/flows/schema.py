@@ -99,6 +99,9 @@ class DeadlineSpec(_Strict):
     after: timedelta
     roles: list[str] = Field(default_factory=list)
     title: Text
+    # The step whose answer fulfils the deadline (this step or a later one); none: it stays open
+    # for the follow-up work to close.
+    until: str | None = Field(default=None, pattern=IDENT)
 
     @field_validator("after", mode="before")
     @classmethod

@@ -103,6 +103,15 @@ def _check_references(book: Playbook, add: Any) -> None:
                 roles = action.notify
             elif isinstance(action, DeadlineAction):
                 roles = action.deadline.roles
+                until = action.deadline.until
+                if until is not None and positions.get(until, -1) < index:
+                    add(
+                        ("steps", index, "actions", number, "deadline", "until"),
+                        f"steps[{index}:{step.id}].actions[{number}].deadline.until",
+                        f"until names {until!r}, which is not this step or a later one"
+                        if until in positions
+                        else f"unknown step {until!r}",
+                    )
             for role in roles:
                 if role not in ROLES:
                     add(

@@ -88,7 +88,9 @@ async def test_every_step_kind_end_to_end(world: World) -> None:
         deadlines = await cases.deadlines(session, case.id)
         assert deadlines[0].key == "first_contact"
         assert deadlines[0].due_at == world.clock.now() + timedelta(minutes=30)
+        # Answering the amount met it (until: amount), on time.
+        assert (deadlines[0].status, deadlines[0].met_at) == ("met", world.clock.now())
         kinds = [event.kind for event in await cases.timeline(session, case.id)]
         assert kinds[0] == "opened" and kinds[-1] == "completed"
         assert kinds.count("attachment_added") == 2
-        assert "classified" in kinds and "skipped" in kinds
+        assert "classified" in kinds and "skipped" in kinds and "deadline_met" in kinds

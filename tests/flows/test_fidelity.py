@@ -238,6 +238,9 @@ async def _b3(world: World, picks: dict[str, Any]) -> tuple[list[str], dict[str,
         assert row.roles == B3_ROLES[row.key], row.key
     due = {row.key: row.due_at for row in rows}
     assert len(due) == len(rows)
+    for row in rows:  # every clock is met by the step that fulfils it, once that step is answered
+        assert row.status == ("met" if row.until_step in visited else "open"), row.key
+        assert row.status == "open" or row.met_at is not None
     return visited, due, case.classification or ""
 
 
@@ -257,6 +260,15 @@ async def test_b3_satisfied_first_time(world: World) -> None:
     }
     assert {"evaluation", "sign_off", "records_kept"} <= set(visited)
     assert not {"rehandling", "satisfied_again", "limit_reached"} & set(visited)
+    async with world.db.transaction() as session:
+        late = [
+            event.data["key"]
+            for event in await cases.timeline(session, 1)
+            if event.kind == "deadline_met" and event.data["late"]
+        ]
+    # The walk records everything in time except the second contact: 25 h after the form came
+    # back, where 第六条 allows 24.
+    assert late == ["second_contact"]
 
 
 async def test_b3_not_satisfied_then_satisfied(world: World) -> None:

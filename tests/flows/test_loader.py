@@ -104,6 +104,24 @@ def test_errors_name_file_line_and_field(
     assert any(f"sample.yaml:{line}:" in p and expected in p for p in found), found
 
 
+def test_a_deadline_is_met_by_this_or_a_later_step(tmp_path: Path) -> None:
+    deadline = (
+        "    actions:\n      - deadline: {key: reply, after: 1h, title: {zh: 答复, en: Reply},"
+        " until: %s}\n"
+    )
+    lines = GOOD.splitlines(keepends=True)
+    at = lines.index('    text: {zh: "是否?", en: "Is it?"}\n') + 1
+    for until, expected in (("second", None), ("first", None), ("nowhere", "unknown step")):
+        body = "".join(lines[:at]) + deadline % until + "".join(lines[at:])
+        found = problems(tmp_path, body)
+        if expected is None:
+            assert found == [], found
+        else:
+            assert any("deadline.until" in p and expected in p for p in found), found
+    later = GOOD + deadline.replace("    actions", "    actions") % "first"
+    assert any("not this step or a later one" in p for p in problems(tmp_path, later))
+
+
 def test_unknown_role_in_an_action(tmp_path: Path) -> None:
     body = GOOD + "    actions:\n      - notify: [janitor]\n"
     found = problems(tmp_path, body)
