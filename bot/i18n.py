@@ -35,16 +35,19 @@ def default_locales_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "locales"
 
 
-def normalize_locale(code: str | None, fallback: str = DEFAULT_LOCALE) -> str:
-    """Map what a client reports (``zh-hans``, ``zh_CN``, ``en-US``) to a supported locale."""
-    if not code:
-        return fallback
-    lowered = code.replace("-", "_").lower()
+def supported_locale(code: str | None) -> str | None:
+    """The supported locale a client's language code (``zh-hans``, ``zh_CN``, ``en-US``) names."""
+    lowered = (code or "").replace("-", "_").lower()
     if lowered.startswith("zh"):
         return "zh_Hans"
     if lowered.startswith("en"):
         return "en"
-    return fallback
+    return None
+
+
+def normalize_locale(code: str | None, fallback: str = DEFAULT_LOCALE) -> str:
+    """A supported locale for what a client reports, else ``fallback``."""
+    return supported_locale(code) or fallback
 
 
 class Translator:

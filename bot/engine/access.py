@@ -13,21 +13,11 @@ from bot.engine import commands
 from bot.engine.context import Ctx
 from bot.engine.incoming import Incoming, Kind
 from bot.engine.outgoing import Outgoing
-from bot.i18n import Translator
+from bot.i18n import Translator, supported_locale
 from bot.staff import invites, requests
 from bot.staff import service as staff_service
 from bot.staff.models import Staff
 from bot.staff.roles import ROLES
-
-
-def client_locale(code: str | None) -> str | None:
-    """The supported locale a client's language code names, if any."""
-    lowered = (code or "").replace("-", "_").lower()
-    if lowered.startswith("zh"):
-        return "zh_Hans"
-    if lowered.startswith("en"):
-        return "en"
-    return None
 
 
 def invite_code(incoming: Incoming) -> str | None:
@@ -49,7 +39,7 @@ async def join(session: AsyncSession, incoming: Incoming, code: str, now: dateti
         name=(user.display_name or user.username or str(user.telegram_id))[:200],
         role=invite.role,
         site_id=invite.site_id,
-        locale=client_locale(user.language_code),
+        locale=supported_locale(user.language_code),
         now=now,
     )
     assert member.id is not None

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.engine.access import client_locale
 from bot.engine.context import Ctx
 from bot.engine.screen import Screen
+from bot.i18n import supported_locale
 from bot.staff import invites, requests
 from bot.staff import service as staff_service
 from bot.staff.access import is_admin
@@ -129,7 +129,7 @@ async def on_request(ctx: Ctx, action: str) -> None:
             name=row.name,
             role=role,
             site_id=ctx.site.id,
-            locale=client_locale(row.language),
+            locale=supported_locale(row.language),
             now=ctx.now,
         )
         ctx.say(
