@@ -10,29 +10,28 @@ from zoneinfo import ZoneInfo
 import aiohttp
 
 from bot.app import open_database
-from bot.cli_admin import UsageError, site_for
+from bot.cli_admin import UsageError, check_role, site_for
 from bot.config import Settings
+from bot.i18n import Translator
 from bot.staff import invites, requests
 from bot.staff import service as staff_service
-from bot.staff.roles import ROLES
 from bot.storage.migrate import ensure_current
 
 
-async def access_command(args: Any, settings: Settings) -> int:
+async def access_command(args: Any, settings: Settings, tr: Translator) -> int:
     db = open_database(settings)
     now = datetime.now(UTC)
     try:
         await ensure_current(db)
         async with db.transaction() as session:
             if args.staff_command == "invite":
-                if args.role not in ROLES:
-                    raise UsageError(f"unknown role {args.role!r} (known: {', '.join(ROLES)})")
-                site = await site_for(session, args.site)
+                role = check_role(args.role, tr)
+                site = await site_for(session, args.site, tr)
                 assert site.id is not None
                 hours = args.hours or settings.access.invite_hours
                 code, invite = await invites.create(
                     session,
-                    role=args.role,
+                    role=role,
                     site_id=site.id,
                     created_by=None,
                     valid_for=timedelta(hours=hours),
@@ -41,10 +40,31 @@ async def access_command(args: Any, settings: Settings) -> int:
                 local = invite.expires_at.astimezone(ZoneInfo(site.timezone))
                 expires = f"{local:%Y-%m-%d %H:%M} ({site.timezone})"
             elif args.staff_command == "revoke":
-                member = await staff_service.revoke(session, args.id)
+                member = await staff_service.get(session, args.id)
                 if member is None:
-                    raise UsageError(f"no staff member with id {args.id} (`dutybot staff list`)")
-                print(f"staff {member.name} (id {member.id}) revoked: the bot ignores them now")
+                    raise UsageError(
+                        tr._(
+                            "No staff member with id {id} (`dutybot staff list` shows them).",
+                            id=args.id,
+                        )
+                    )
+                if not member.active:
+                    print(
+                        tr._(
+                            "Staff member {name} (id {id}) was revoked already.",
+                            name=member.name,
+                            id=member.id,
+                        )
+                    )
+                    return 0
+                await staff_service.revoke(session, args.id)
+                print(
+                    tr._(
+                        "Staff member {name} (id {id}) revoked: the bot ignores them now.",
+                        name=member.name,
+                        id=member.id,
+                    )
+                )
                 return 0
             else:
                 for row in await requests.pending(session, limit=100):
@@ -54,19 +74,28 @@ async def access_command(args: Any, settings: Settings) -> int:
                 return 0
     finally:
         await db.dispose()
-    username = settings.telegram.bot_username.lstrip("@") or await _username(settings)
-    print(f"invite for a {args.role} at {site.code}, single use, valid until {expires}:")
+    username = settings.telegram.bot_username.lstrip("@") or await _username(settings, tr)
+    print(
+        tr._(
+            "Invite for a {role} at {site}, single use, valid until {expires}:",
+            role=role,
+            site=site.code,
+            expires=expires,
+        )
+    )
     print(invites.link(code, username))
     if not username:
         print(
-            "(the bot's username is unknown: set [telegram] bot_username or a token; until then "
-            "the person sends the command above to the bot)",
+            tr._(
+                "(The bot's username is unknown: set [telegram] bot_username or a token. Until "
+                "then the person sends the command above to the bot.)"
+            ),
             file=sys.stderr,
         )
     return 0
 
 
-async def _username(settings: Settings) -> str:
+async def _username(settings: Settings, tr: Translator) -> str:
     """The bot's username from getMe, or "" without a token or an answer."""
     tg = settings.telegram
     if not tg.token:
@@ -79,6 +108,9 @@ async def _username(settings: Settings) -> str:
         ):
             body = await response.json(content_type=None)
     except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
-        print(f"dutybot: getMe failed ({exc}); printing the start command instead", file=sys.stderr)
+        message = tr._(
+            "getMe failed ({error}); printing the start command instead.", error=str(exc)
+        )
+        print(f"dutybot: {message}", file=sys.stderr)
         return ""
     return str((body.get("result") or {}).get("username") or "") if body.get("ok") else ""

@@ -11,20 +11,22 @@ from bot.flows.mermaid import render_mermaid
 from bot.flows.registry import load_registry, playbook_files
 from bot.flows.render import render_text
 from bot.flows.validation import check_playbook
+from bot.i18n import Translator
 
 
-def flows_command(args: Any, settings: Settings) -> int:
+def flows_command(args: Any, settings: Settings, tr: Translator) -> int:
     if args.flows_command == "check":
-        return _check(args.dir, settings)
-    return _show(args.name, args.lang, args.format, settings)
+        return _check(args.dir, settings, tr)
+    return _show(args.name, args.lang, args.format, settings, tr)
 
 
-def _check(directory: Any, settings: Settings) -> int:
+def _check(directory: Any, settings: Settings, tr: Translator) -> int:
     problems: list[Problem] = []
     count = 0
     if directory is not None:
         if not directory.is_dir():
-            print(f"dutybot: not a folder: {directory}", file=sys.stderr)
+            message = tr._("Not a folder: {path}", path=str(directory))
+            print(f"dutybot: {message}", file=sys.stderr)
             return 2
         for path in playbook_files(directory):
             count += 1
@@ -36,18 +38,26 @@ def _check(directory: Any, settings: Settings) -> int:
         registry, problems = load_registry(settings.flows.extra_dir, strict=False)
         count = len(registry.playbooks) + len({p.file for p in problems if p.severity == "error"})
     for problem in problems:
-        print(problem)
+        print(problem)  # technical lines (file:line: error: field: message), read by tools
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
-    print(f"{count} playbook(s) checked: {errors} error(s), {warnings} warning(s)")
+    print(
+        tr._(
+            "{count} playbook(s) checked: {errors} error(s), {warnings} warning(s)",
+            count=count,
+            errors=errors,
+            warnings=warnings,
+        )
+    )
     return 1 if errors else 0
 
 
-def _show(name: str, lang: str, fmt: str, settings: Settings) -> int:
+def _show(name: str, lang: str, fmt: str, settings: Settings, tr: Translator) -> int:
     registry, _ = load_registry(settings.flows.extra_dir, strict=False)
     if name not in registry:
-        known = ", ".join(sorted(registry.playbooks)) or "none"
-        print(f"dutybot: no playbook {name!r} (known: {known})", file=sys.stderr)
+        known = ", ".join(sorted(registry.playbooks)) or tr._("none")
+        message = tr._("No playbook “{name}” (known: {known}).", name=name, known=known)
+        print(f"dutybot: {message}", file=sys.stderr)
         return 1
     book = registry.get(name)
     print(render_mermaid(book, lang) if fmt == "mermaid" else render_text(book, lang))

@@ -9,25 +9,28 @@ from typing import Any
 
 from bot.app import build_app
 from bot.config import Settings
+from bot.i18n import Translator
 from bot.transports.runner import NotConfigured, check, serve
 
 
-async def run_command(args: Any, settings: Settings) -> int:
+async def run_command(args: Any, settings: Settings, tr: Translator) -> int:
     try:
         check(settings.telegram)
     except NotConfigured as exc:
-        print(f"dutybot: {exc}", file=sys.stderr)
+        message = tr._(str(exc))  # an N_-marked msgid from runner.check
+        print(f"dutybot: {message}", file=sys.stderr)
         return 2
     app = await build_app(settings)  # refuses an un-migrated database
     try:
         missing = app.engine.catalogs.missing()
         if missing:
-            print(
-                "dutybot: compiled translations not found: "
-                + ", ".join(str(p) for p in missing)
-                + " (set DUTYBOT_I18N__LOCALES_DIR to the folder holding zh_Hans/ and en/)",
-                file=sys.stderr,
+            # Without its catalog this message can only be English; the other language may be there.
+            message = tr._(
+                "Compiled translations not found: {files} (set DUTYBOT_I18N__LOCALES_DIR to the "
+                "folder holding zh_Hans/ and en/).",
+                files=", ".join(str(p) for p in missing),
             )
+            print(f"dutybot: {message}", file=sys.stderr)
             return 2
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

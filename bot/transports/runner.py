@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.app import App
 from bot.config import TelegramSettings
+from bot.i18n import N_
 from bot.maintenance import start_scheduler
 from bot.transports import webhook
 from bot.transports.front import Front
@@ -19,18 +20,24 @@ DRAIN_SECONDS = 10.0
 
 
 class NotConfigured(Exception):
-    """A setting ``dutybot run`` needs is missing; the message names it."""
+    """A setting ``dutybot run`` needs is missing; the message (an English msgid) names it."""
 
 
 def check(tg: TelegramSettings) -> None:
+    # Marked, not translated: whoever shows the message translates it (``tr._(str(exc))``).
     if not tg.token:
         raise NotConfigured(
-            "no bot token: set DUTYBOT_TELEGRAM__TOKEN (or [telegram] token in the config file)"
+            N_(
+                "No bot token: set DUTYBOT_TELEGRAM__TOKEN "
+                "(or [telegram] token in the config file)."
+            )
         )
     if tg.mode == "webhook" and not (tg.webhook_url and tg.webhook_secret):
         raise NotConfigured(
-            "webhook mode needs [telegram] webhook_url and webhook_secret "
-            "(DUTYBOT_TELEGRAM__WEBHOOK_URL, DUTYBOT_TELEGRAM__WEBHOOK_SECRET)"
+            N_(
+                "Webhook mode needs [telegram] webhook_url and webhook_secret "
+                "(DUTYBOT_TELEGRAM__WEBHOOK_URL, DUTYBOT_TELEGRAM__WEBHOOK_SECRET)."
+            )
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -145,12 +146,14 @@ def test_site_folder_overrides_a_shipped_playbook(tmp_path: Path) -> None:
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`dutybot ...` speaking English (the deployment default would be Chinese)."""
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
         capture_output=True,
         text=True,
         cwd=cwd,
         timeout=60,
+        env={**os.environ, "DUTYBOT_SITE__LOCALE": "en"},
     )
 
 
@@ -178,7 +181,7 @@ def test_flows_show_command(tmp_path: Path) -> None:
     assert chart.stdout.startswith("flowchart TD")
     assert "police_report" in chart.stdout and "需调看监控" in chart.stdout
     missing = run_cli("flows", "show", "nothing", cwd=tmp_path)
-    assert missing.returncode == 1 and "no playbook 'nothing'" in missing.stderr
+    assert missing.returncode == 1 and "No playbook “nothing”" in missing.stderr
 
 
 def test_a_text_setting_compared_by_value_is_reachable(tmp_path: Path) -> None:
