@@ -24,7 +24,15 @@ async def first_delivery(session: AsyncSession, source: str, event_id: int, now:
 
 
 async def lock(session: AsyncSession, staff_id: int, now: datetime) -> Conversation:
-    """The staff member's conversation, created if needed, locked until the transaction ends."""
+    """The staff member's conversation, created if needed, locked until the transaction ends.
+
+    Almost every event finds the row: one locking read. Only a first contact inserts (racing
+    first contacts both insert-or-ignore, then lock the one row).
+    """
+    query = select(Conversation).where(Conversation.staff_id == staff_id).with_for_update()
+    conversation = (await session.exec(query)).first()
+    if conversation is not None:
+        return conversation
     statement = (
         insert_for(session, Conversation)
         .values(
@@ -33,9 +41,7 @@ async def lock(session: AsyncSession, staff_id: int, now: datetime) -> Conversat
         .on_conflict_do_nothing()
     )
     await session.exec(statement)  # type: ignore[call-overload]
-    query = select(Conversation).where(Conversation.staff_id == staff_id).with_for_update()
-    conversation = (await session.exec(query)).one()
-    return conversation
+    return (await session.exec(query)).one()
 
 
 async def forget_events_before(session: AsyncSession, cutoff: datetime) -> int:

@@ -83,9 +83,10 @@ class Engine:
                 log.info("event %s:%s seen before; ignored", incoming.source, incoming.event_id)
                 return []
             incoming = fresh
-            member = await staff_service.by_telegram_id(session, incoming.user.telegram_id)
+            found = await staff_service.with_site(session, incoming.user.telegram_id)
+            member, site = found if found is not None else (None, None)
             joined = False
-            if member is None or not member.active:
+            if member is None or site is None or not member.active:
                 code = access.invite_code(incoming)
                 newcomer = await access.join(session, incoming, code, now) if code else None
                 if newcomer is None:
@@ -94,8 +95,8 @@ class Engine:
                     tr = self._visitor(incoming.user)
                     return await access.stranger(session, incoming, tr, now, bad_code=bool(code))
                 member, joined = newcomer, True
+                site = await sites.get(session, member.site_id)
             assert member.id is not None
-            site = await sites.get(session, member.site_id)
             # Their own choice (/lang), else their phone's language if we speak it, else the site's.
             spoken = normalize_locale(incoming.user.language_code, fallback=site.locale)
             tr = self.catalogs.translator(member.locale or spoken, site.timezone)

@@ -231,10 +231,11 @@ async def save(ctx: Ctx, step: Any, value: Any, *, skipped: bool = False) -> Non
             actor_id=ctx.staff_id,
             now=ctx.now,
         )
-        ctx.answers_cache = None
+        if ctx.answers_cache is not None:  # keep the per-event copy in step with the table
+            ctx.answers_cache[step.id] = None if skipped else value
     if step.actions_on == "answer":
         await run_actions(ctx, step, await answers_on_path(ctx))
-    if not skipped:
+    if not skipped and step.id in playbook(ctx).fulfilling_steps():
         await cases.meet_deadlines(
             ctx.session, ctx.case, step.id, actor_id=ctx.staff_id, now=ctx.now
         )

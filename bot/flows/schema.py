@@ -314,6 +314,15 @@ class Playbook(_Strict):
                 return step
         raise KeyError(step_id)
 
+    def fulfilling_steps(self) -> set[str]:
+        """Steps whose answer meets a deadline (``until``)."""
+        return {
+            action.deadline.until
+            for step in self.steps
+            for action in step.actions
+            if isinstance(action, DeadlineAction) and action.deadline.until
+        }
+
     def index(self, step_id: str) -> int:
         for position, step in enumerate(self.steps):
             if step.id == step_id:

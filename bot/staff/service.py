@@ -7,11 +7,19 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.sites.models import Site
 from bot.staff.models import Staff
 
 
 async def by_telegram_id(session: AsyncSession, telegram_id: int) -> Staff | None:
     return (await session.exec(select(Staff).where(Staff.telegram_id == telegram_id))).first()
+
+
+async def with_site(session: AsyncSession, telegram_id: int) -> tuple[Staff, Site] | None:
+    """A staff member by Telegram id together with their site, in one query."""
+    query = select(Staff, Site).join(Site, col(Site.id) == col(Staff.site_id))
+    row = (await session.exec(query.where(Staff.telegram_id == telegram_id))).first()
+    return None if row is None else (row[0], row[1])
 
 
 async def get(session: AsyncSession, staff_id: int) -> Staff | None:
