@@ -46,7 +46,7 @@ def _parser(tr: Translator) -> argparse.ArgumentParser:
     show = flows.add_parser("show", help=tr._("print a procedure as readable text"))
     show.add_argument("name")
     # Values with a fixed set of choices are checked by _check_values, in the reader's language.
-    show.add_argument("--lang", metavar="{zh,en}", default="zh")
+    show.add_argument("--lang", metavar="{zh,en}", default=None)  # default: the site language
     show.add_argument(
         "--format",
         metavar="{text,mermaid}",

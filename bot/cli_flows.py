@@ -11,13 +11,14 @@ from bot.flows.mermaid import render_mermaid
 from bot.flows.registry import load_registry, playbook_files
 from bot.flows.render import render_text
 from bot.flows.validation import check_playbook
-from bot.i18n import Translator
+from bot.i18n import TEXT_KEYS, Translator
 
 
 def flows_command(args: Any, settings: Settings, tr: Translator) -> int:
     if args.flows_command == "check":
         return _check(args.dir, settings, tr)
-    return _show(args.name, args.lang, args.format, settings, tr)
+    lang = args.lang or TEXT_KEYS.get(settings.site.locale, "zh")
+    return _show(args.name, lang, args.format, settings, tr)
 
 
 def _check(directory: Any, settings: Settings, tr: Translator) -> int:
