@@ -176,7 +176,9 @@ def test_flows_show_command(tmp_path: Path) -> None:
         "setting large_value_threshold)" in shown.stdout
     )
     assert "notify security_chief, service_centre_head, property_manager" in shown.stdout
-    chart = run_cli("flows", "show", "lost_property", "--format", "mermaid", cwd=tmp_path)
+    chart = run_cli(
+        "flows", "show", "lost_property", "--format", "mermaid", "--lang", "zh", cwd=tmp_path
+    )
     assert chart.returncode == 0, chart.stderr
     assert chart.stdout.startswith("flowchart TD")
     assert "police_report" in chart.stdout and "需调看监控" in chart.stdout
