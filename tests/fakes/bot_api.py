@@ -21,7 +21,7 @@ from typing import Any, Self
 from aiohttp import web
 
 from .bot_api_inspect import InspectionMixin
-from .bot_api_messages import MessageMethods
+from .bot_api_media import MediaMethods
 from .bot_api_models import (
     ApiCall,
     ApiError,
@@ -32,6 +32,7 @@ from .bot_api_models import (
     Sent,
 )
 from .bot_api_params import Params, normalize_params, read_params
+from .bot_api_places import PlaceMethods
 from .bot_api_service import ServiceMethods
 from .bot_api_state import BotState
 from .bot_api_updates import PendingUpdate, UpdateQueue
@@ -54,6 +55,8 @@ METHODS: dict[str, str] = {
     "sendPhoto": "send_photo",
     "sendDocument": "send_document",
     "sendMediaGroup": "send_media_group",
+    "sendLocation": "send_location",
+    "sendVenue": "send_venue",
     "sendChatAction": "send_chat_action",
     "setMyCommands": "set_my_commands",
     "deleteMyCommands": "delete_my_commands",
@@ -73,7 +76,7 @@ MAX_REQUEST_SIZE = 64 * 1024 * 1024
 Reply = tuple[int, JsonDict | None, str | None]  # status, JSON body, raw text body
 
 
-class FakeBotAPI(InspectionMixin, MessageMethods, ServiceMethods):
+class FakeBotAPI(InspectionMixin, MediaMethods, PlaceMethods, ServiceMethods):
     """In-process Bot API server on 127.0.0.1 (random port) with inspection helpers."""
 
     def __init__(
@@ -270,7 +273,10 @@ class FakeBotAPI(InspectionMixin, MessageMethods, ServiceMethods):
         started: bool = False,
     ) -> FakeUser:
         """A private-chat user (same object for the same id). The bot may only message the
-        user once the user wrote to it (``/start`` or anything) or ``started=True``."""
+        user once the user wrote to it (``/start`` or anything) or ``started=True``; until
+        then every send answers 403 "bot can't initiate conversation with a user" (a user the
+        server does not know at all answers 400 "chat not found"). See also
+        :meth:`stranger`, :meth:`FakeUser.block`."""
         if user_id in self._users:
             if started:
                 self.state.chats[user_id].started = True
@@ -280,6 +286,30 @@ class FakeBotAPI(InspectionMixin, MessageMethods, ServiceMethods):
         data.update({k: v for k, v in optional.items() if v is not None})
         self.state.add_user(data).started = started
         self._users[user_id] = user = FakeUser(self, data)
+        return user
+
+    def stranger(
+        self,
+        user_id: int,
+        first_name: str = "User",
+        *,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = "en",
+    ) -> FakeUser:
+        """A user Telegram knows who never pressed Start (e.g. a guard an admin registered
+        by id): sends to them answer 403 "Forbidden: bot can't initiate conversation with a
+        user" until they write to the bot. An existing user is reset to that state (not
+        started, not blocked); their chat history stays."""
+        user = self.user(
+            user_id,
+            first_name,
+            last_name=last_name,
+            username=username,
+            language_code=language_code,
+        )
+        info = self.state.chats[user_id]
+        info.started = info.blocked = False
         return user
 
     def group(self, chat_id: int, title: str = "Group", kind: str = "group") -> JsonDict:

@@ -58,6 +58,13 @@ class InspectionMixin:
         messages = self.sent_messages(chat_id)
         return messages[-1] if messages else None
 
+    def media_group(self, chat_id: int, media_group_id: str | None = None) -> list[StoredMessage]:
+        """The bot's messages of one album (default: the latest album in ``chat_id``)."""
+        sent = [m for m in self.sent_messages(chat_id) if m.media_group_id]
+        if media_group_id is None and sent:
+            media_group_id = sent[-1].media_group_id
+        return [m for m in sent if m.media_group_id == media_group_id]
+
     def message(self, chat_id: int, message_id: int) -> StoredMessage:
         found = self.state.find_message(chat_id, message_id)
         if found is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -111,6 +112,11 @@ class StoredFile:
     file_name: str | None = None
     mime_type: str | None = None
 
+    @property
+    def sha256(self) -> str:
+        """Hex SHA-256 of the stored bytes (compare with ``hashlib.sha256(sent).hexdigest()``)."""
+        return hashlib.sha256(self.data).hexdigest()
+
 
 @dataclass
 class StoredMessage:
@@ -126,12 +132,43 @@ class StoredMessage:
     edits: int = 0
     sent_markup: JsonDict | None = None
     """Markup as sent, including reply keyboards (the API echoes inline ones only)."""
+    file: StoredFile | None = None
+    """The file a bot's photo (its largest size) or document message carries."""
+    file_source: str | None = None
+    """How the bot gave that file: ``"upload"``, ``"file_id"`` (re-used) or ``"url"``."""
 
     @property
     def text(self) -> str | None:
         """Plain text (or caption) as the real API returns it: tags stripped."""
         value = self.data.get("text", self.data.get("caption"))
         return value if isinstance(value, str) else None
+
+    @property
+    def caption(self) -> str | None:
+        """Caption as the API returns it (tags stripped); None for text or no caption."""
+        value = self.data.get("caption")
+        return value if isinstance(value, str) else None
+
+    @property
+    def media_group_id(self) -> str | None:
+        value = self.data.get("media_group_id")
+        return value if isinstance(value, str) else None
+
+    @property
+    def photo_file_ids(self) -> list[str]:
+        """File ids of the photo's sizes, smallest first (empty if it is no photo)."""
+        return [size["file_id"] for size in self.data.get("photo", [])]
+
+    @property
+    def location(self) -> JsonDict | None:
+        """``{"latitude": ..., "longitude": ...}`` of a location or venue message."""
+        value = self.data.get("location")
+        return value if isinstance(value, dict) else None
+
+    @property
+    def venue(self) -> JsonDict | None:
+        value = self.data.get("venue")
+        return value if isinstance(value, dict) else None
 
     @property
     def reply_markup(self) -> JsonDict | None:

@@ -41,8 +41,12 @@ INT_FIELDS = frozenset(
         "message_thread_id",
         "max_connections",
         "from_chat_id",
+        "live_period",
+        "heading",
+        "proximity_alert_radius",
     }
 )
+FLOAT_FIELDS = frozenset({"latitude", "longitude", "horizontal_accuracy"})
 BOOL_FIELDS = frozenset(
     {
         "disable_notification",
@@ -57,6 +61,7 @@ BOOL_FIELDS = frozenset(
     }
 )
 _INT_RE = re.compile(r"^-?\d+$")
+_FLOAT_RE = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
 
 def _to_int(key: str, value: Any) -> Any:
@@ -67,6 +72,17 @@ def _to_int(key: str, value: Any) -> Any:
             raise ApiError.bad_request(f'field "{key}" must be of type Integer')
         return int(value)
     return value
+
+
+def _to_float(key: str, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ApiError.bad_request(f'field "{key}" must be of type Float')
+    if isinstance(value, str):
+        if not value.strip():
+            return None  # the server treats an empty field as a missing one
+        if not _FLOAT_RE.match(value.strip()):
+            raise ApiError.bad_request(f'field "{key}" must be of type Float')
+    return float(value)
 
 
 def _normalize(key: str, value: Any) -> Any:
@@ -80,6 +96,8 @@ def _normalize(key: str, value: Any) -> Any:
             raise ApiError.bad_request(f"can't parse {what} JSON object") from None
     if key in INT_FIELDS:
         return _to_int(key, value)
+    if key in FLOAT_FIELDS:
+        return _to_float(key, value)
     if key == "chat_id" and isinstance(value, str) and _INT_RE.match(value.strip()):
         return int(value)
     if key in BOOL_FIELDS and isinstance(value, str):
@@ -148,6 +166,10 @@ class Params:
     def opt_int(self, key: str) -> int | None:
         value = self.data.get(key)
         return None if value is None else int(value)
+
+    def opt_float(self, key: str) -> float | None:
+        value = self.data.get(key)
+        return None if value is None else float(value)
 
     def req_str(self, key: str, missing: str | None = None) -> str:
         value = self.data.get(key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import itertools
 import mimetypes
@@ -56,6 +57,7 @@ class BotState:
         self.users: dict[int, JsonDict] = {}
         self.chats: dict[int, ChatInfo] = {}
         self.files: dict[str, StoredFile] = {}
+        self.photo_sets: dict[str, list[JsonDict]] = {}  # any size's file_id -> all sizes
         self.callback_queries: dict[str, bool] = {}  # id -> answered
         self.callback_answers: list[JsonDict] = []
         self.chat_actions: list[tuple[int, str]] = []
@@ -200,7 +202,7 @@ class BotState:
 
     def photo_sizes(self, data: bytes) -> list[JsonDict]:
         """Three PhotoSize objects, smallest first; only the largest downloads ``data``."""
-        sizes = []
+        sizes: list[JsonDict] = []
         for index, (width, height) in enumerate(PHOTO_SIZES):
             is_largest = index == len(PHOTO_SIZES) - 1
             content = data if is_largest else b"thumbnail-%dx%d:" % (width, height) + data[:32]
@@ -214,7 +216,15 @@ class BotState:
                     "height": height,
                 }
             )
-        return sizes
+        for size in sizes:
+            self.photo_sets[size["file_id"]] = sizes
+        return copy.deepcopy(sizes)
+
+    def photo_set(self, file_id: str) -> list[JsonDict] | None:
+        """The sizes of the photo one of whose file ids is ``file_id`` (re-sending a photo
+        by file_id gives the same sizes, file ids and file_unique_ids, like Telegram)."""
+        sizes = self.photo_sets.get(file_id)
+        return copy.deepcopy(sizes) if sizes is not None else None
 
     def document(self, stored: StoredFile) -> JsonDict:
         doc: JsonDict = {

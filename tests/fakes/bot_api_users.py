@@ -45,7 +45,17 @@ class FakeUser:
     def buttons(self, message_id: int | None = None) -> list[list[str]]:
         return self.api.buttons(self.id, message_id)
 
+    @property
+    def started(self) -> bool:
+        """Whether the user ever wrote to the bot (or was created with ``started=True``)."""
+        return self.api.state.chats[self.id].started
+
+    @property
+    def blocked(self) -> bool:
+        return self.api.state.chats[self.id].blocked
+
     def block(self) -> None:
+        """Stop and block the bot: sends answer 403 "bot was blocked by the user"."""
         self.api.state.chats[self.id].blocked = True
 
     def unblock(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -15,6 +16,11 @@ MAX_CALLBACK_DATA_BYTES = 64
 MAX_CALLBACK_ANSWER = 200
 MAX_INLINE_BUTTONS = 100
 MAX_BUTTONS_PER_ROW = 8
+MAX_HORIZONTAL_ACCURACY = 1500  # meters
+LIVE_PERIOD_RANGE = (60, 86400)  # seconds; 0x7FFFFFFF means "until stopped"
+LIVE_FOREVER = 0x7FFFFFFF
+MAX_PROXIMITY_ALERT_RADIUS = 100_000  # meters
+VENUE_PLACE_FIELDS = ("foursquare_id", "foursquare_type", "google_place_id", "google_place_type")
 
 INLINE_ACTIONS = (
     "url",
@@ -173,3 +179,59 @@ def check_secret_token(secret: str | None) -> None:
 def check_chat_action(action: str | None) -> None:
     if action not in CHAT_ACTIONS:
         raise ApiError.bad_request("wrong parameter action in request")
+
+
+def check_location(
+    latitude: float | None,
+    longitude: float | None,
+    *,
+    horizontal_accuracy: float | None = None,
+    live_period: int | None = None,
+    heading: int | None = None,
+    proximity_alert_radius: int | None = None,
+) -> JsonDict:
+    """The Location object of ``sendLocation``/``sendVenue``, refused with TDLib's texts.
+
+    A ``live_period`` other than 0 makes a live location (60 s to a day, or 0x7FFFFFFF);
+    ``horizontal_accuracy`` is rounded up to whole meters and held to 0-1500, as TDLib does.
+    """
+    if latitude is None:
+        raise ApiError.bad_request("latitude is empty")
+    if longitude is None:
+        raise ApiError.bad_request("longitude is empty")
+    live = bool(live_period)
+    if not (math.isfinite(latitude) and math.isfinite(longitude)) or (
+        abs(latitude) > 90 or abs(longitude) > 180
+    ):
+        raise ApiError.bad_request(f"invalid {'live ' if live else ''}location specified")
+    location: JsonDict = {"latitude": latitude, "longitude": longitude}
+    if live:
+        assert live_period is not None
+        low, high = LIVE_PERIOD_RANGE
+        if live_period != LIVE_FOREVER and not low <= live_period <= high:
+            raise ApiError.bad_request("wrong live location period specified")
+        if heading and not 1 <= heading <= 360:
+            raise ApiError.bad_request("wrong live location heading specified")
+        radius = proximity_alert_radius or 0
+        if not 0 <= radius <= MAX_PROXIMITY_ALERT_RADIUS:
+            raise ApiError.bad_request("wrong live location proximity alert radius specified")
+        location["live_period"] = live_period
+        if heading:
+            location["heading"] = heading
+        if radius:
+            location["proximity_alert_radius"] = radius
+    accuracy = min(max(math.ceil(horizontal_accuracy or 0), 0), MAX_HORIZONTAL_ACCURACY)
+    if accuracy:
+        location["horizontal_accuracy"] = float(accuracy)
+    return location
+
+
+def check_venue(location: JsonDict, title: str | None, address: str | None) -> JsonDict:
+    """The Venue object (without the optional place ids, which the caller copies).
+
+    Unverified wording: Telegram's answer to an empty title or address; refused here."""
+    if not title or not title.strip():
+        raise ApiError.bad_request("venue title is empty")
+    if not address or not address.strip():
+        raise ApiError.bad_request("venue address is empty")
+    return {"location": location, "title": title, "address": address}
