@@ -1,6 +1,7 @@
 """Test doubles for external services (fake Telegram Bot API)."""
 
 from .bot_api import FakeBotAPI
+from .bot_api_limits import RateLimitHit, RateLimits
 from .bot_api_models import ApiCall, ErrorRecord, ResponseRecord, Sent, StoredFile, StoredMessage
 from .bot_api_users import FakeUser
 
@@ -9,6 +10,8 @@ __all__ = [
     "ErrorRecord",
     "FakeBotAPI",
     "FakeUser",
+    "RateLimitHit",
+    "RateLimits",
     "ResponseRecord",
     "Sent",
     "StoredFile",

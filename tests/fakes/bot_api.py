@@ -10,6 +10,9 @@ Real aiogram / python-telegram-bot clients talk to it over HTTP::
         await api.wait_for_call("sendMessage")
         assert api.last_message(42).text == "Welcome"
         api.assert_no_errors()
+
+Opt-in realism: ``FakeBotAPI(limits=RateLimits())`` answers over Telegram's flood limits with
+429 (see bot_api_limits.py for the exact windows); also settable on a running server.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any, Self
 from aiohttp import web
 
 from .bot_api_inspect import InspectionMixin
+from .bot_api_limits import RateLimiter, RateLimits
 from .bot_api_media import MediaMethods
 from .bot_api_models import (
     ApiCall,
@@ -77,7 +81,10 @@ Reply = tuple[int, JsonDict | None, str | None]  # status, JSON body, raw text b
 
 
 class FakeBotAPI(InspectionMixin, MediaMethods, PlaceMethods, ServiceMethods):
-    """In-process Bot API server on 127.0.0.1 (random port) with inspection helpers."""
+    """In-process Bot API server on 127.0.0.1 (random port) with inspection helpers.
+
+    ``limits``: enforce Telegram's flood limits (None: never answer 429 by itself).
+    """
 
     def __init__(
         self,
@@ -87,6 +94,7 @@ class FakeBotAPI(InspectionMixin, MediaMethods, PlaceMethods, ServiceMethods):
         bot_username: str = "dutybot_test_bot",
         strict_html_entities: bool = True,
         deliver_webhooks: bool = False,
+        limits: RateLimits | None = None,
     ) -> None:
         self.token = token
         self.strict_html_entities = strict_html_entities
@@ -100,6 +108,7 @@ class FakeBotAPI(InspectionMixin, MediaMethods, PlaceMethods, ServiceMethods):
         self.url = ""
         self._failures: list[InjectedFailure] = []
         self._users: dict[int, FakeUser] = {}
+        self.limiter = RateLimiter(limits)
         self._deliver_webhooks = deliver_webhooks
         self._webhooks = WebhookDeliverer(self._execute_from_webhook)
         self._runner: web.AppRunner | None = None
@@ -143,6 +152,23 @@ class FakeBotAPI(InspectionMixin, MediaMethods, PlaceMethods, ServiceMethods):
     def file_base(self) -> str:
         """``{url}/file/bot`` — python-telegram-bot's ``base_file_url``."""
         return f"{self.url}/file/bot"
+
+    # --- rate limits -------------------------------------------------------------------
+
+    @property
+    def limits(self) -> RateLimits | None:
+        """The flood limits in force (None: none); settable at any time, history is kept."""
+        return self.limiter.limits
+
+    @limits.setter
+    def limits(self, value: RateLimits | None) -> None:
+        self.limiter.limits = value
+
+    def _chat_type(self, chat_id: int) -> str:
+        info = self.state.chats.get(chat_id)
+        if info is not None:
+            return str(info.chat.get("type", "private"))
+        return "private" if chat_id > 0 else "group"
 
     # --- HTTP --------------------------------------------------------------------------
 
@@ -190,7 +216,12 @@ class FakeBotAPI(InspectionMixin, MediaMethods, PlaceMethods, ServiceMethods):
             if name not in METHODS:
                 raise ApiError(404, "Not Found")
             handler = getattr(self, METHODS[name])
-            result = await handler(Params(params))
+            admission = self.limiter.admit(name, params, self._chat_type)
+            try:
+                result = await handler(Params(params))
+            except ApiError:
+                self.limiter.cancel(admission)  # only calls that succeed count
+                raise
         except ApiError as error:
             self._record(name, params, error.status, error.payload())
             return error.status, error.payload(), None

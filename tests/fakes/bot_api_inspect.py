@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+from .bot_api_limits import RateLimiter, RateLimitHit
 from .bot_api_models import (
     ApiCall,
     ErrorRecord,
@@ -23,6 +24,7 @@ class InspectionMixin:
     calls: list[ApiCall]
     responses: list[ResponseRecord]
     errors: list[ErrorRecord]
+    limiter: RateLimiter
     _changed: asyncio.Event
 
     # --- recorded traffic --------------------------------------------------------------------
@@ -122,6 +124,23 @@ class InspectionMixin:
         return self.state.register_file(
             data, kind, file_name=file_name, mime_type=mime_type, file_size=file_size
         )
+
+    # --- rate limits (see bot_api_limits.py) ------------------------------------------
+
+    @property
+    def rate_limit_hits(self) -> list[RateLimitHit]:
+        """Every call refused with 429 by the limits (not ``fail_next``), in order."""
+        return self.limiter.hits
+
+    @property
+    def rate_limit_counts(self) -> dict[str, int]:
+        """Number of 429 answers by scope: ``{"global": n, "chat": n, "group": n}``."""
+        return self.limiter.hit_counts()
+
+    def send_times(self, chat_id: int | None = None) -> list[float]:
+        """``time.monotonic()`` of every accepted send (to ``chat_id``, or all), oldest first;
+        a media group appears once per item. Recorded with or without ``limits``."""
+        return self.limiter.send_times(chat_id)
 
     # --- waiting -----------------------------------------------------------------------
 
