@@ -11,19 +11,22 @@ Real aiogram / python-telegram-bot clients talk to it over HTTP::
         assert api.last_message(42).text == "Welcome"
         api.assert_no_errors()
 
-Opt-in realism: ``FakeBotAPI(limits=RateLimits())`` answers over Telegram's flood limits with
-429 (see bot_api_limits.py for the exact windows); also settable on a running server.
+Opt-in realism: ``FakeBotAPI(limits=RateLimits(), latency=0.08)`` answers over Telegram's
+flood limits with 429 (see bot_api_limits.py for the exact windows) and adds a network round
+trip to every call (bot_api_latency.py); both can also be set on a running server.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any, Self
 
 from aiohttp import web
 
 from .bot_api_inspect import InspectionMixin
+from .bot_api_latency import DOWNLOAD, WEBHOOK, Latency
 from .bot_api_limits import RateLimiter, RateLimits
 from .bot_api_media import MediaMethods
 from .bot_api_models import (
@@ -84,6 +87,8 @@ class FakeBotAPI(InspectionMixin, MediaMethods, PlaceMethods, ServiceMethods):
     """In-process Bot API server on 127.0.0.1 (random port) with inspection helpers.
 
     ``limits``: enforce Telegram's flood limits (None: never answer 429 by itself).
+    ``latency``: seconds of network round trip added to every call; ``method_latency``
+    overrides it per method name (plus ``"download"`` and ``"webhook"``).
     """
 
     def __init__(
@@ -95,6 +100,8 @@ class FakeBotAPI(InspectionMixin, MediaMethods, PlaceMethods, ServiceMethods):
         strict_html_entities: bool = True,
         deliver_webhooks: bool = False,
         limits: RateLimits | None = None,
+        latency: float = 0.0,
+        method_latency: Mapping[str, float] | None = None,
     ) -> None:
         self.token = token
         self.strict_html_entities = strict_html_entities
@@ -109,8 +116,9 @@ class FakeBotAPI(InspectionMixin, MediaMethods, PlaceMethods, ServiceMethods):
         self._failures: list[InjectedFailure] = []
         self._users: dict[int, FakeUser] = {}
         self.limiter = RateLimiter(limits)
+        self.network = Latency(latency, dict(method_latency or {}))
         self._deliver_webhooks = deliver_webhooks
-        self._webhooks = WebhookDeliverer(self._execute_from_webhook)
+        self._webhooks = WebhookDeliverer(self._execute_from_webhook, self.network, WEBHOOK)
         self._runner: web.AppRunner | None = None
         self._changed = asyncio.Event()
 
@@ -153,7 +161,7 @@ class FakeBotAPI(InspectionMixin, MediaMethods, PlaceMethods, ServiceMethods):
         """``{url}/file/bot`` — python-telegram-bot's ``base_file_url``."""
         return f"{self.url}/file/bot"
 
-    # --- rate limits -------------------------------------------------------------------
+    # --- simulated network and limits ---------------------------------------------------
 
     @property
     def limits(self) -> RateLimits | None:
@@ -164,6 +172,24 @@ class FakeBotAPI(InspectionMixin, MediaMethods, PlaceMethods, ServiceMethods):
     def limits(self, value: RateLimits | None) -> None:
         self.limiter.limits = value
 
+    @property
+    def latency(self) -> float:
+        """Round trip in seconds added to every call (see bot_api_latency.py); settable."""
+        return self.network.default
+
+    @latency.setter
+    def latency(self, seconds: float) -> None:
+        self.network.default = seconds
+
+    @property
+    def method_latency(self) -> dict[str, float]:
+        """Per-method round trips overriding ``latency`` (a live dict: edit it in place)."""
+        return self.network.per_method
+
+    @method_latency.setter
+    def method_latency(self, value: Mapping[str, float]) -> None:
+        self.network.per_method = dict(value)
+
     def _chat_type(self, chat_id: int) -> str:
         info = self.state.chats.get(chat_id)
         if info is not None:
@@ -173,6 +199,13 @@ class FakeBotAPI(InspectionMixin, MediaMethods, PlaceMethods, ServiceMethods):
     # --- HTTP --------------------------------------------------------------------------
 
     async def _handle_method(self, request: web.Request) -> web.StreamResponse:
+        name = _CANONICAL.get(request.match_info["method"].lower(), request.match_info["method"])
+        await self.network.uplink(name)
+        response = await self._answer_method(request)
+        await self.network.downlink(name)
+        return response
+
+    async def _answer_method(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
         if request.match_info["token"] != self.token:
             error = ApiError(401, "Unauthorized")
@@ -190,6 +223,12 @@ class FakeBotAPI(InspectionMixin, MediaMethods, PlaceMethods, ServiceMethods):
         return web.json_response(payload, status=status)
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
+        await self.network.uplink(DOWNLOAD)
+        response = self._answer_file(request)
+        await self.network.downlink(DOWNLOAD)
+        return response
+
+    def _answer_file(self, request: web.Request) -> web.StreamResponse:
         path = request.match_info["path"]
         stored = self.state.file_by_path(path)
         if request.match_info["token"] != self.token or stored is None:

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl
 
 import aiohttp
 
+from .bot_api_latency import Latency
 from .bot_api_models import JsonDict, UploadedFile
 from .bot_api_state import WebhookConfig
 
@@ -40,8 +41,16 @@ class _Job:
 class WebhookDeliverer:
     """One worker POSTs updates in order; a method returned in the response body is run."""
 
-    def __init__(self, execute: ExecuteFn, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        execute: ExecuteFn,
+        latency: Latency | None = None,
+        latency_key: str = "webhook",
+        timeout: float = 10.0,
+    ) -> None:
         self.execute = execute
+        self.latency = latency or Latency()
+        self.latency_key = latency_key
         self.timeout = timeout
         self.deliveries: list[WebhookDelivery] = []
         self._queue: asyncio.Queue[_Job] = asyncio.Queue()
@@ -95,6 +104,7 @@ class WebhookDeliverer:
         if job.config.secret_token:
             headers[SECRET_HEADER] = job.config.secret_token
         update_id = int(job.update["update_id"])
+        await self.latency.downlink(self.latency_key)  # Telegram -> bot
         try:
             async with self._session.post(
                 job.config.url, data=json.dumps(job.update), headers=headers
@@ -104,6 +114,7 @@ class WebhookDeliverer:
         except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
             self._failed(job, update_id, None, f"Connection failed: {exc!r}")
             return
+        await self.latency.uplink(self.latency_key)  # the bot's answer travels back
         if not 200 <= status < 300:
             self._failed(job, update_id, status, f"Wrong response from the webhook: {status}")
             return
