@@ -57,5 +57,6 @@ async def build_app(
         max_file_bytes=settings.media.max_file_bytes,
         invite_valid_for=timedelta(hours=settings.access.invite_hours),
         bot_username=settings.telegram.bot_username.lstrip("@"),
+        chains=settings.escalation,
     )
     return App(settings=settings, db=db, registry=registry, engine=engine)

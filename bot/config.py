@@ -17,6 +17,8 @@ from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from bot.escalation.chains import EscalationSettings
+
 CONFIG_ENV = "DUTYBOT_CONFIG"
 
 
@@ -108,6 +110,19 @@ class AccessSettings(_Section):
     invite_hours: int = Field(default=72, gt=0, le=24 * 30)
 
 
+class DeliverySettings(_Section):
+    """The outbox sender: Telegram allows about 30 messages a second per bot, one a second per
+    chat and 20 a minute per group; the defaults stay a little under."""
+
+    per_second: float = Field(default=29.0, gt=0, le=30)
+    per_chat_seconds: float = Field(default=1.05, ge=1.0, le=60)
+    per_group_seconds: float = Field(default=3.05, ge=3.0, le=600)
+    # Server errors: attempts before a message is given up (backing off 2 s, 4 s … 10 min).
+    max_attempts: int = Field(default=12, ge=1, le=100)
+    # Chats served side by side.
+    workers: int = Field(default=6, ge=1, le=64)
+
+
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -125,6 +140,8 @@ class Settings(BaseSettings):
     telegram: TelegramSettings = TelegramSettings()
     access: AccessSettings = AccessSettings()
     logging: LoggingSettings = LoggingSettings()
+    delivery: DeliverySettings = DeliverySettings()
+    escalation: EscalationSettings = EscalationSettings()
 
     @classmethod
     def settings_customise_sources(

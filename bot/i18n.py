@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_datetime, format_timedelta
+from babel.dates import format_datetime, format_time, format_timedelta, get_day_names
 from babel.numbers import format_decimal
 from babel.support import Translations
 
@@ -74,8 +74,16 @@ class Translator:
         key = TEXT_KEYS.get(self.locale, "zh")
         return text.get(key) or next(iter(text.values()), "")
 
+    def time(self, value: datetime, fmt: str = "short") -> str:
+        """The time of day of ``value`` in the site's zone."""
+        return format_time(value, fmt, tzinfo=self.tz, locale=self._babel_locale)
+
     def datetime(self, value: datetime, fmt: str = "medium") -> str:
         return format_datetime(value, fmt, tzinfo=self.tz, locale=self._babel_locale)
+
+    def weekday(self, day: int) -> str:
+        """Monday = 0, abbreviated in the reader's language ("Mon", "周一")."""
+        return str(get_day_names("abbreviated", locale=self._babel_locale)[day])
 
     def duration(self, value: timedelta) -> str:
         """Exact to the minute ("1小时30分钟", "1 hour 30 minutes"); Babel alone would round."""

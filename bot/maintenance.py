@@ -1,11 +1,15 @@
-"""Housekeeping jobs a running bot ticks with APScheduler (the jobs keep their state in tables).
+"""The scheduler a running bot ticks with APScheduler, and its housekeeping job.
 
-Each instance runs its own scheduler; every job is safe to run on several instances at once.
+Jobs keep their state in tables (APScheduler's own job store cannot be shared by several
+processes): each instance runs its own scheduler and every job is safe to run on several
+instances at once. Time inside the jobs comes from the injected clock.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -27,19 +31,39 @@ async def forget_old_events(db: Database, clock: Clock) -> int:
     return removed
 
 
-def start_scheduler(db: Database, clock: Clock) -> AsyncIOScheduler:
-    """Start the housekeeping scheduler in the running event loop (it must be running)."""
+@dataclass(frozen=True)
+class Tick:
+    """A job run every ``seconds``, from the start (what fell due while down is done first)."""
+
+    name: str
+    seconds: float
+    run: Callable[[], Awaitable[object]]
+
+
+def housekeeping(db: Database, clock: Clock) -> Tick:
+    async def run() -> int:
+        return await forget_old_events(db, clock)
+
+    return Tick("forget_old_events", 6 * 3600, run)
+
+
+def start_scheduler(
+    db: Database, clock: Clock, ticks: Sequence[Tick] | None = None
+) -> AsyncIOScheduler:
+    """Start the scheduler in the running event loop (it must be running); by default it runs
+    the housekeeping alone."""
     scheduler = AsyncIOScheduler(timezone="UTC")
-    scheduler.add_job(
-        forget_old_events,
-        "interval",
-        hours=6,
-        args=[db, clock],
-        id="forget_old_events",
-        next_run_time=datetime.now(UTC),  # APScheduler ticks on wall time; jobs read ``clock``
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=3600,
-    )
+    for tick in [housekeeping(db, clock)] if ticks is None else ticks:
+        # APScheduler ticks on wall time; the jobs read ``clock``.
+        scheduler.add_job(
+            tick.run,
+            "interval",
+            seconds=tick.seconds,
+            id=tick.name,
+            next_run_time=datetime.now(UTC),
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=max(60, int(tick.seconds * 10)),
+        )
     scheduler.start()
     return scheduler

@@ -147,3 +147,19 @@ class Chat:
     @property
     def question(self) -> Outgoing:
         return self.last[-1]
+
+
+async def add_staff(
+    world: World, telegram_id: int, name: str, *roles: str, site_id: int | None = None
+) -> Staff:
+    """Another staff member of the world's site (or of ``site_id``)."""
+    async with world.db.transaction() as session:
+        return await staff_service.add(
+            session,
+            telegram_id=telegram_id,
+            name=name,
+            roles=list(roles),
+            site_id=site_id if site_id is not None else world.site.id,  # type: ignore[arg-type]
+            locale=None,
+            now=world.clock.now(),
+        )

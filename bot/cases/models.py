@@ -96,22 +96,6 @@ class CaseEvent(SQLModel, table=True):
     data: dict[str, Any] = json_field()
 
 
-class Notification(SQLModel, table=True):
-    """Outbox: a message for the holders of some roles, written with the change that caused it."""
-
-    __tablename__ = "notifications"
-
-    id: int | None = Field(default=None, primary_key=True)
-    case_id: int = Field(foreign_key="cases.id", index=True)
-    site_id: int = Field(foreign_key="sites.id")
-    step_id: str | None = Field(default=None, max_length=64)
-    roles: list[str] = json_field(list)
-    # Per-locale text from the playbook: {"zh": "...", "en": "..."}.
-    message: dict[str, str] = json_field()
-    status: str = Field(default="pending", max_length=20, index=True)
-    created_at: datetime = utc_field()
-
-
 class Deadline(SQLModel, table=True):
     """A clock opened by a step; the escalation work turns due rows into reminders."""
 

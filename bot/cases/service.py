@@ -15,7 +15,6 @@ from bot.cases.models import (
     CaseEvent,
     CaseStatus,
     Deadline,
-    Notification,
 )
 from bot.cases.numbering import format_number, next_serial, period_of
 from bot.sites.models import Site
@@ -237,29 +236,6 @@ async def actions_done(session: AsyncSession, case_id: int) -> set[str]:
     return {str(event.data.get("key")) for event in (await session.exec(query)).all()}
 
 
-async def queue_notification(
-    session: AsyncSession,
-    case: Case,
-    *,
-    step_id: str,
-    roles: list[str],
-    message: dict[str, str],
-    now: datetime,
-) -> Notification:
-    assert case.id is not None
-    row = Notification(
-        case_id=case.id,
-        site_id=case.site_id,
-        step_id=step_id,
-        roles=roles,
-        message=message,
-        created_at=now,
-    )
-    session.add(row)
-    await session.flush()
-    return row
-
-
 async def open_deadline(
     session: AsyncSession,
     case: Case,
@@ -309,13 +285,6 @@ async def meet_deadlines(
             data={"deadline": row.id, "key": row.key, "late": now > row.due_at},
         )
     return met
-
-
-async def notifications(session: AsyncSession, case_id: int) -> list[Notification]:
-    query = (
-        select(Notification).where(Notification.case_id == case_id).order_by(col(Notification.id))
-    )
-    return list((await session.exec(query)).all())
 
 
 async def deadlines(session: AsyncSession, case_id: int) -> list[Deadline]:

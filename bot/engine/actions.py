@@ -1,7 +1,8 @@
 """A step's actions: notify roles, set the classification, open a deadline.
 
-Each action runs once per case (keyed by step and position), recorded on the timeline; the
-notifications and deadlines are rows that the delivery jobs pick up.
+Each action runs once per case (keyed by step and position), recorded on the timeline. A notify
+action raises an alert: its first pings are outbox rows written in this same transaction, and
+the scheduler climbs the site's chain when nobody acknowledges.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.cases import service as cases
+from bot.engine.brief import brief
 from bot.engine.context import Ctx
+from bot.escalation import service as alerts
 from bot.flows.conditions import evaluate
 from bot.flows.schema import ClassifyAction, DeadlineAction, NotifyAction
 
@@ -26,16 +29,23 @@ async def run_actions(ctx: Ctx, step: Any, answers: dict[str, Any]) -> None:
             continue
         data: dict[str, Any] = {"key": key}
         if isinstance(action, NotifyAction):
-            message = dict(action.message or step.label or step.text)
-            row = await cases.queue_notification(
+            book = ctx.registry.get(case.playbook_id)
+            alert = await alerts.raise_alert(
                 ctx.session,
-                case,
+                case=case,
+                site=ctx.site,
                 step_id=step.id,
                 roles=list(action.notify),
-                message=message,
+                message=dict(action.message or step.label or step.text),
+                facts=brief(book, answers),
+                chain=ctx.chains.chain_name(ctx.site.code, book.group, action.chain),
+                urgent=action.urgent,
+                actor_id=ctx.staff_id,
                 now=ctx.now,
+                settings=ctx.chains,
             )
-            data.update(type="notify", roles=list(action.notify), notification=row.id)
+            ctx.outbox = True
+            data.update(type="notify", roles=list(action.notify), alert=alert.id)
         elif isinstance(action, ClassifyAction):
             await cases.set_classification(
                 ctx.session,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.engine.context import Ctx
-from bot.engine.screen import Screen
+from bot.engine.screen import Screen, ScreenName
 from bot.i18n import supported_locale
 from bot.staff import invites, requests
 from bot.staff import service as staff_service
@@ -30,7 +30,7 @@ async def home(ctx: Ctx) -> None:
     screen.row((tr._("➕ Invite a staff member"), "admin:invite"))
     screen.row((tr._("👥 Access requests ({n})", n=waiting), "admin:requests"))
     screen.row((tr._("← Menu"), "menu:home"))
-    ctx.conv.screen = "menu"
+    ctx.conv.screen = ScreenName.MENU
     ctx.show(screen)
 
 
@@ -42,7 +42,7 @@ def pick_role(ctx: Ctx, prefix: str, text: str) -> None:
     for start in range(0, len(names), 2):
         screen.row(*((tr._(ROLES[r]), f"{prefix}{r}") for r in names[start : start + 2]))
     screen.row((tr._("← Back"), "admin:home"))
-    ctx.conv.screen = "menu"
+    ctx.conv.screen = ScreenName.MENU
     ctx.show(screen)
 
 
@@ -93,7 +93,7 @@ async def pending(ctx: Ctx) -> None:
         )
     screen.text = "\n".join(lines)
     screen.row((tr._("← Back"), "admin:home"))
-    ctx.conv.screen = "menu"
+    ctx.conv.screen = ScreenName.MENU
     ctx.show(screen)
 
 

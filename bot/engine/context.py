@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -11,8 +11,9 @@ from bot.cases.models import Case
 from bot.conversations.models import Conversation
 from bot.engine.outgoing import Outgoing
 from bot.engine.screen import Screen, render
+from bot.escalation.chains import EscalationSettings
 from bot.flows.registry import Registry
-from bot.i18n import Translator
+from bot.i18n import Catalogs, Translator
 from bot.sites.models import Site
 from bot.staff.models import Staff
 from bot.storage.media import MediaStore
@@ -29,6 +30,10 @@ class Ctx:
     registry: Registry
     media: MediaStore
     max_file_bytes: int
+    chains: EscalationSettings = field(default_factory=EscalationSettings)
+    catalogs: Catalogs | None = None  # for a change of language mid-event
+    bot_username: str = ""
+    invite_valid_for: timedelta = timedelta(hours=72)
     case: Case | None = None
     out: list[Outgoing] = field(default_factory=list)
     notice: str | None = None  # a toast for the button press being handled
@@ -36,6 +41,12 @@ class Ctx:
     commands: tuple[tuple[str, str], ...] | None = None
     # The case's current answers, loaded once per event and dropped when one is recorded.
     answers_cache: dict[str, object] | None = None
+    # The group the event came from (None: the person's private chat).
+    group_chat: int | None = None
+    # The screen action being handled ("kind:argument"), for handlers of several kinds.
+    action: str = ""
+    # Outbox rows were written: the sender is woken once the transaction commits.
+    outbox: bool = False
 
     @property
     def staff_id(self) -> int:

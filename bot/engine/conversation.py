@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from bot.cases import service as cases
 from bot.clock import Clock
 from bot.conversations import service as conversations
-from bot.engine import access, admin, commands, current, menu, profile, report
+from bot.engine import access, callbacks, commands, current, menu, report
 from bot.engine.context import Ctx
 from bot.engine.dedupe import first_time
 from bot.engine.incoming import Incoming, Kind, UserRef
 from bot.engine.outgoing import Outgoing
-from bot.engine.screen import resolve
+from bot.engine.routes import ROUTER, dispatch_action
+from bot.engine.screen import ScreenName, resolve
+from bot.escalation.chains import EscalationSettings
 from bot.flows.registry import Registry
 from bot.i18n import Catalogs, Translator, normalize_locale
 from bot.sites import service as sites
@@ -38,6 +41,9 @@ class Engine:
     invite_valid_for: timedelta = timedelta(hours=72)
     # For invite links (https://t.me/<bot>?start=<code>); a transport sets it from getMe.
     bot_username: str = ""
+    chains: EscalationSettings = field(default_factory=EscalationSettings)
+    # Called after a transaction that wrote outbox rows has committed (wakes the sender).
+    on_outbox: Callable[[], None] | None = None
 
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
         """Handle one event. On any error nothing of it is kept and the person is told so."""
@@ -76,7 +82,12 @@ class Engine:
         return self.catalogs.translator(normalize_locale(user.language_code), self.default_timezone)
 
     async def _handle(self, incoming: Incoming) -> list[Outgoing]:
+        press = callbacks.unpack(incoming.token) if incoming.kind is Kind.PRESS else None
+        route = ROUTER.press_route(press) if press is not None else None
+        if not incoming.private and (route is None or not route.in_groups):
+            return []  # in a group only presses on pings sent there count
         now = self.clock.now()
+        ctx: Ctx | None = None
         async with self.db.transaction() as session:
             fresh = await first_time(session, incoming, now)
             if fresh is None:
@@ -90,13 +101,15 @@ class Engine:
                 code = access.invite_code(incoming)
                 newcomer = await access.join(session, incoming, code, now) if code else None
                 if newcomer is None:
-                    if member is not None:
-                        return []  # revoked: the bot says nothing at all
+                    if member is not None or not incoming.private:
+                        return []  # revoked (or a stranger in a group): the bot says nothing
                     tr = self._visitor(incoming.user)
                     return await access.stranger(session, incoming, tr, now, bad_code=bool(code))
                 member, joined = newcomer, True
                 site = await sites.get(session, member.site_id)
             assert member.id is not None
+            if member.unreachable_since is not None:
+                await staff_service.mark_reachable(session, member)
             # Their own choice (/lang), else their phone's language if we speak it, else the site's.
             spoken = normalize_locale(incoming.user.language_code, fallback=site.locale)
             tr = self.catalogs.translator(member.locale or spoken, site.timezone)
@@ -111,18 +124,29 @@ class Engine:
                 registry=self.registry,
                 media=self.media,
                 max_file_bytes=self.max_file_bytes,
+                chains=self.chains,
+                bot_username=self.bot_username,
+                invite_valid_for=self.invite_valid_for,
+                catalogs=self.catalogs,
+                group_chat=None if incoming.private else incoming.chat_id,
             )
-            reshown = conv.case_id is not None and await self._load_case(ctx, conv.case_id)
             if joined:
                 access.welcome(ctx)
                 menu.home(ctx)
-            elif not reshown:
-                await self._dispatch(ctx, incoming)
+            elif route is not None and route.standalone:
+                # Its own token space: the person's conversation is left exactly as it is.
+                await route.handler(ctx, press)
+            else:
+                reshown = conv.case_id is not None and await self._load_case(ctx, conv.case_id)
+                if not reshown:
+                    await self._dispatch(ctx, incoming, press)
             conv.updated_at = now
             session.add(conv)
             if ctx.commands is not None and ctx.out:
                 ctx.out[0] = replace(ctx.out[0], commands=ctx.commands)
-            return ctx.out
+        if ctx.outbox and self.on_outbox is not None:
+            self.on_outbox()
+        return ctx.out
 
     async def _load_case(self, ctx: Ctx, case_id: int) -> bool:
         """Load the open report; True when it had to be re-shown (the event is then done)."""
@@ -148,17 +172,18 @@ class Engine:
             return await report.reconcile(ctx)
         return False
 
-    async def _dispatch(self, ctx: Ctx, incoming: Incoming) -> None:
+    async def _dispatch(
+        self, ctx: Ctx, incoming: Incoming, press: callbacks.CallbackData | None
+    ) -> None:
         if incoming.kind is Kind.COMMAND:
-            await self._command(ctx, incoming.command, incoming.args)
-        elif incoming.kind is Kind.PRESS:
-            action = resolve(ctx.conv, incoming.token)
-            if action is None:
-                ctx.notice = ctx.tr._("That button is no longer active.")
-                ctx.say(ctx.tr._("That button belongs to an older message. Here is where you are:"))
+            handler = ROUTER.commands.get(incoming.command)
+            if handler is None:
+                ctx.say(ctx.tr._("Unknown command /{name}.", name=incoming.command[:32]))
                 await current.show(ctx)
             else:
-                await self._action(ctx, action)
+                await handler(ctx, incoming.args)
+        elif incoming.kind is Kind.PRESS:
+            await self._press(ctx, press)
         elif incoming.kind is Kind.UNSUPPORTED:
             ctx.say(
                 ctx.tr._(
@@ -167,7 +192,7 @@ class Engine:
                 )
             )
             await current.show(ctx)
-        elif ctx.conv.screen == "step" and ctx.case is not None:
+        elif ctx.conv.screen == ScreenName.STEP and ctx.case is not None:
             await report.on_input(ctx, incoming)
         elif ctx.case is not None:
             # On the review or cancel screen: typed input is not an answer.
@@ -179,123 +204,21 @@ class Engine:
             ctx.say(ctx.tr._("Start a report first; nothing was stored."))
             menu.home(ctx)
 
-    async def _command(self, ctx: Ctx, command: str, args: str = "") -> None:
+    async def _press(self, ctx: Ctx, press: callbacks.CallbackData | None) -> None:
         tr = ctx.tr
-        if command in ("start", "menu"):
-            if command == "start":
-                ctx.commands = commands.for_roles(tr, ctx.staff.roles)
-            if ctx.case is not None:
-                await menu.resume_offer(ctx)
-            else:
-                menu.home(ctx)
-        elif command in ("report", "new"):
-            if ctx.case is not None:
-                await menu.resume_offer(ctx)
-            else:
-                menu.pick(ctx)
-        elif command == "mine":
-            await menu.mine(ctx)
-        elif command == "cancel":
-            if ctx.case is not None:
-                menu.cancel_offer(ctx)
-            else:
-                ctx.say(tr._("There is no report in progress."))
-                menu.home(ctx)
-        elif command in ("back", "skip") and ctx.case is not None and ctx.conv.screen == "step":
-            await report.on_action(ctx, command)
-        elif command in ("back", "skip") and ctx.case is not None and ctx.conv.screen == "review":
-            await report.back(ctx)
-        elif command in ("whoami", "lang", "request", "help"):
-            await self._personal(ctx, command, args)
-        elif command in ("invite", "requests"):
-            if admin.allowed(ctx):
-                if command == "invite":
-                    await self._invite(ctx, args.strip().lower())
-                else:
-                    await admin.pending(ctx)
-            else:
+        if isinstance(press, callbacks.ScreenPress):
+            if press.conversation != ctx.conv.id:
+                ctx.notice = tr._("That button is not for you.")
+                ctx.say(tr._("That button belongs to someone else's chat. Here is where you are:"))
                 await current.show(ctx)
-        else:
-            ctx.say(tr._("Unknown command /{name}.", name=command[:32]))
-            await current.show(ctx)
-
-    async def _personal(self, ctx: Ctx, command: str, args: str) -> None:
-        """Commands about the person themselves; the current screen is shown again after."""
-        if command == "whoami":
-            profile.whoami(ctx)
-        elif command == "lang":
-            locale = profile.parse_language(args) if args else None
-            if locale is None:
-                profile.offer(ctx)
                 return
-            await profile.set_language(ctx, locale, self.catalogs)
-        elif command == "request":
-            ctx.say(ctx.tr._("You have access already."))
-        else:
-            ctx.say(commands.help_text(ctx.tr, ctx.staff.roles))
+            action = resolve(ctx.conv, press)
+            if action is not None:
+                await dispatch_action(ctx, action)
+                return
+            ctx.notice = tr._("That button is no longer active.")
+            ctx.say(tr._("That button belongs to an older message. Here is where you are:"))
+        else:  # forged, garbled, or from a version of the bot that is gone
+            ctx.notice = tr._("That button is not valid.")
+            ctx.say(tr._("That button is not valid. Here is where you are:"))
         await current.show(ctx)
-
-    async def _invite(self, ctx: Ctx, role: str) -> None:
-        await admin.invite(ctx, role, self.invite_valid_for, self.bot_username or None)
-
-    async def _action(self, ctx: Ctx, action: str) -> None:
-        if action == "menu:home":
-            menu.home(ctx)
-        elif action == "menu:report":
-            menu.pick(ctx)
-        elif action == "menu:mine":
-            await menu.mine(ctx)
-        elif action.startswith("grp:") and ctx.case is None:
-            menu.pick_in_group(ctx, action[4:])
-        elif action.startswith("lang:"):
-            await profile.set_language(ctx, action[5:], self.catalogs)
-            await current.show(ctx)
-        elif action.startswith(("admin:", "inv:", "req:")):
-            await self._admin_action(ctx, action)
-        elif action.startswith("pb:") and ctx.case is None:
-            book_id = action[3:]
-            if book_id in ctx.registry:
-                await report.start(ctx, ctx.registry.get(book_id))
-            else:
-                ctx.say(ctx.tr._("That procedure is no longer available."))
-                menu.pick(ctx)
-        elif ctx.case is None:
-            menu.home(ctx)
-        elif action == "resume":
-            await current.resume(ctx)
-        elif action == "cancel":
-            menu.cancel_offer(ctx)
-        elif action == "cancel:yes":
-            await report.cancel(ctx)
-            menu.home(ctx)
-        elif action == "cancel:no":
-            back_to = ctx.conv.draft.get("_back", "step")
-            ctx.conv.draft = {k: v for k, v in ctx.conv.draft.items() if k != "_back"}
-            ctx.conv.screen = back_to
-            await current.resume(ctx)
-        elif ctx.conv.screen == "review":
-            if action == "confirm":
-                await report.confirm(ctx)
-                menu.home(ctx)
-            elif action == "back":
-                await report.back(ctx)
-            else:
-                await report.review(ctx)
-        elif ctx.conv.screen == "step":
-            await report.on_action(ctx, action)
-        else:
-            await current.show(ctx)
-
-    async def _admin_action(self, ctx: Ctx, action: str) -> None:
-        if not admin.allowed(ctx):  # the role may have been taken away since the screen
-            await current.show(ctx)
-        elif action == "admin:home":
-            await admin.home(ctx)
-        elif action == "admin:invite":
-            await self._invite(ctx, "")
-        elif action == "admin:requests":
-            await admin.pending(ctx)
-        elif action.startswith("inv:"):
-            await self._invite(ctx, action[4:])
-        else:
-            await admin.on_request(ctx, action)

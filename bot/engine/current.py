@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from bot.engine import menu, report
 from bot.engine.context import Ctx
+from bot.engine.screen import ScreenName
 
 
 async def show(ctx: Ctx) -> None:
     screen = ctx.conv.screen
     if ctx.case is None:
-        if screen == "pick":
+        if screen == ScreenName.PICK:
             menu.pick(ctx)
         else:
             menu.home(ctx)
-    elif screen == "step":
+    elif screen == ScreenName.STEP:
         await report.show_step(ctx)
-    elif screen == "review":
+    elif screen == ScreenName.REVIEW:
         await report.review(ctx)
-    elif screen == "cancel":
+    elif screen == ScreenName.CANCEL:
         menu.cancel_offer(ctx)
     else:
         await menu.resume_offer(ctx)
@@ -25,10 +26,10 @@ async def show(ctx: Ctx) -> None:
 
 async def resume(ctx: Ctx) -> None:
     """Continue the report in progress where it stopped."""
-    if ctx.conv.screen == "review":
+    if ctx.conv.screen == ScreenName.REVIEW:
         await report.review(ctx)
     elif ctx.conv.step_id is not None:
-        ctx.conv.screen = "step"
+        ctx.conv.screen = ScreenName.STEP
         await report.show_step(ctx)
     else:
         await report.advance(ctx)

@@ -59,6 +59,10 @@ class Incoming:
     # For redelivery detection: the transport's event id (Telegram's update_id).
     source: str = "console"
     event_id: int | None = None
+    # Where it came from: a private chat with the person (the usual), or a group the bot is in
+    # (only presses on pings sent to the group are taken from there).
+    private: bool = True
+    chat_id: int | None = None  # the group's chat id when not private
 
     @classmethod
     def message(cls, user: UserRef, text: str, **kw: object) -> Incoming:

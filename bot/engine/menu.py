@@ -6,7 +6,7 @@ from bot.cases import service as cases
 from bot.engine.context import Ctx
 from bot.engine.navigation import effective_answers, progress
 from bot.engine.report import stored_answers
-from bot.engine.screen import Screen
+from bot.engine.screen import Screen, ScreenName
 from bot.flows.schema import Playbook
 from bot.i18n import N_
 from bot.staff.access import is_admin
@@ -28,7 +28,7 @@ STATUS = {
 
 def home(ctx: Ctx) -> None:
     tr = ctx.tr
-    ctx.conv.screen = "menu"
+    ctx.conv.screen = ScreenName.MENU
     screen = Screen(
         text=tr._("What do you need? You can also type what happened, e.g. “wallet stolen”."),
         title=tr._("dutybot · {site}", site=ctx.site.name),
@@ -43,7 +43,7 @@ def home(ctx: Ctx) -> None:
 def pick(ctx: Ctx, books: list[Playbook] | None = None, *, intro: str | None = None) -> None:
     """Choose a procedure: first its group (a short list on a phone), or from search results."""
     tr = ctx.tr
-    ctx.conv.screen = "pick"
+    ctx.conv.screen = ScreenName.PICK
     everything = ctx.registry.all()
     groups = [g for g in GROUPS if any(b.group == g for b in everything)]
     lines = [intro] if intro else []
@@ -70,7 +70,7 @@ def pick_in_group(ctx: Ctx, group: str) -> None:
     if group not in GROUPS or not members:
         pick(ctx)
         return
-    ctx.conv.screen = "pick"
+    ctx.conv.screen = ScreenName.PICK
     screen = Screen(
         text=tr._("Choose the procedure, or type a few words to find it."),
         title=f"{ICONS[group]} {tr._(GROUPS[group])}",
@@ -110,7 +110,7 @@ async def mine(ctx: Ctx) -> None:
         text = "\n".join(lines)
     screen = Screen(text=text, title=tr._("My reports"))
     screen.row((tr._("← Menu"), "menu:home"))
-    ctx.conv.screen = "menu"
+    ctx.conv.screen = ScreenName.MENU
     ctx.show(screen)
 
 
@@ -120,7 +120,7 @@ async def resume_offer(ctx: Ctx) -> None:
     assert ctx.case is not None
     book = ctx.registry.get(ctx.case.playbook_id)
     where = ""
-    if ctx.conv.screen == "step" and ctx.conv.step_id:
+    if ctx.conv.screen == ScreenName.STEP and ctx.conv.step_id:
         answers = effective_answers(book, await stored_answers(ctx), ctx.site.settings)
         n, total = progress(book, ctx.conv.step_id, answers, ctx.site.settings)
         where = " " + tr._("(step {n} of {total})", n=n, total=total)
@@ -142,7 +142,7 @@ def cancel_offer(ctx: Ctx) -> None:
     tr = ctx.tr
     assert ctx.case is not None
     ctx.conv.draft = {**ctx.conv.draft, "_back": ctx.conv.screen}
-    ctx.conv.screen = "cancel"
+    ctx.conv.screen = ScreenName.CANCEL
     screen = Screen(
         text=tr._(
             "Cancel report {number}? Everything recorded is kept; the case is marked cancelled.",

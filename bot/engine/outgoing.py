@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.engine.incoming import Place
+
 
 @dataclass(frozen=True)
 class Button:
     label: str
     token: str  # opaque and short (well under Telegram's 64 bytes); carries no authority
+
+
+@dataclass(frozen=True)
+class PhotoOut:
+    """A stored photo to show: by Telegram's file id when known, else from the media store."""
+
+    sha256: str
+    file_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -26,6 +36,12 @@ class Outgoing:
     share_location: str | None = None
     # The person's command menu changed: (command, description) pairs in their language.
     commands: tuple[tuple[str, str], ...] | None = None
+    # Photos shown after the text, as albums; a place shown as a map pin.
+    photos: tuple[PhotoOut, ...] = ()
+    place: Place | None = None
+    # Sent to the person's private chat even when the event came from a group (a case record
+    # opened from a ping in a group is not shown to the whole group).
+    private: bool = False
 
     def button_labels(self) -> list[str]:
         return [button.label for row in self.buttons for button in row]

@@ -11,7 +11,7 @@ from bot.engine.context import Ctx
 from bot.engine.incoming import Incoming, Kind, PhotoIn
 from bot.engine.navigation import effective_answers, next_step, progress
 from bot.engine.outgoing import Outgoing
-from bot.engine.screen import Screen
+from bot.engine.screen import Screen, ScreenName
 from bot.engine.steps import KINDS
 from bot.engine.steps.base import Answered, Invalid, Result, Stay, StepIO
 from bot.engine.summary import chunk, format_value, summary_lines
@@ -62,7 +62,7 @@ async def enter(ctx: Ctx, step_id: str, *, push: bool = True) -> None:
     book = playbook(ctx)
     step = book.step(step_id)
     conv = ctx.conv
-    conv.screen = "step"
+    conv.screen = ScreenName.STEP
     conv.step_id = step_id
     if push:
         conv.path = [*conv.path, step_id]
@@ -254,7 +254,7 @@ async def advance(ctx: Ctx) -> None:
 
 async def back(ctx: Ctx) -> None:
     path = list(ctx.conv.path)
-    if ctx.conv.screen == "review":
+    if ctx.conv.screen == ScreenName.REVIEW:
         if path:
             await enter(ctx, path[-1], push=False)
             return
@@ -270,7 +270,7 @@ async def back(ctx: Ctx) -> None:
 async def review(ctx: Ctx) -> None:
     book = playbook(ctx)
     assert ctx.case is not None
-    ctx.conv.screen = "review"
+    ctx.conv.screen = ScreenName.REVIEW
     ctx.conv.step_id = ctx.conv.path[-1] if ctx.conv.path else None
     ctx.conv.draft = {}
     answers = await answers_on_path(ctx)
@@ -312,7 +312,7 @@ async def cancel(ctx: Ctx) -> None:
 def reset(ctx: Ctx) -> None:
     conv = ctx.conv
     conv.case_id = None
-    conv.screen = "menu"
+    conv.screen = ScreenName.MENU
     conv.step_id = None
     conv.path = []
     conv.draft = {}

@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from bot.conversations.models import Conversation
+from bot.engine.callbacks import ScreenPress
 from bot.engine.outgoing import Button, Outgoing
+
+
+class ScreenName(StrEnum):
+    """What a person's conversation is showing (stored in ``conversations.screen``)."""
+
+    MENU = "menu"  # the main menu, or a screen reached from it (my reports, language, staff)
+    PICK = "pick"  # choosing a procedure
+    STEP = "step"  # a question of the report in progress
+    REVIEW = "review"  # the report's summary, before confirming it
+    CANCEL = "cancel"  # "cancel this report?"
 
 
 @dataclass
@@ -46,7 +58,9 @@ def render(
         for label, action in row:
             if action not in actions:
                 actions.append(action)
-            token = f"{conversation.nonce}.{actions.index(action)}"
+            token = ScreenPress(
+                conversation.id or 0, conversation.nonce, actions.index(action)
+            ).pack()
             buttons.append(Button(label=label, token=token))
         rows.append(tuple(buttons))
     conversation.buttons = actions
@@ -61,10 +75,9 @@ def render(
     )
 
 
-def resolve(conversation: Conversation, token: str) -> str | None:
-    """The action behind a pressed token, or None when the button is stale or unknown."""
-    nonce, _, index = token.partition(".")
-    if not (nonce.isdigit() and index.isdigit()) or int(nonce) != conversation.nonce:
+def resolve(conversation: Conversation, press: ScreenPress) -> str | None:
+    """The action behind a press on the person's current screen; None when it is stale."""
+    if press.conversation != conversation.id or press.nonce != conversation.nonce:
         return None
-    position = int(index)
-    return conversation.buttons[position] if position < len(conversation.buttons) else None
+    buttons = conversation.buttons
+    return buttons[press.index] if press.index < len(buttons) else None

@@ -87,6 +87,10 @@ class NotifyAction(_Strict):
     notify: list[str] = Field(min_length=1)
     message: Text | None = None
     when: Condition | None = None
+    # The escalation chain the alert climbs when nobody acknowledges (default: by group).
+    chain: str | None = Field(default=None, pattern=IDENT)
+    # Urgent alerts (a fire) never wait out the night's quiet hours.
+    urgent: bool = False
 
 
 class ClassifyAction(_Strict):
@@ -304,6 +308,8 @@ class Playbook(_Strict):
     )
     settings: dict[str, SettingSpec] = Field(default_factory=dict)
     sections: list[Section] = Field(default_factory=list)
+    # The answers an alert shows its reader (what happened, where); default: a short pick.
+    brief: list[str] = Field(default_factory=list, max_length=8)
     steps: list[Step] = Field(min_length=1)
 
     _check = field_validator("title", "summary")(lambda v: v if v is None else _check_text(v))

@@ -96,6 +96,9 @@ def _check_references(book: Playbook, add: Any) -> None:
             message = _operator_problem(book.steps[positions[sub.answer]], sub)
             if message:
                 add(loc, field, message)
+    for number, name in enumerate(book.brief):
+        if name not in positions:
+            add(("brief", number), f"brief[{number}]", f"unknown step {name!r}")
     for index, step in enumerate(book.steps):
         for number, action in enumerate(step.actions):
             roles = []

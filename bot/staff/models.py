@@ -20,6 +20,9 @@ class Staff(SQLModel, table=True):
     locale: str | None = Field(default=None, max_length=16)
     active: bool = True
     created_at: datetime = utc_field()
+    # Telegram refused to deliver to them (blocked the bot, never pressed Start); cleared when
+    # they write to the bot again.
+    unreachable_since: datetime | None = utc_field(nullable=True)
 
 
 class Invite(SQLModel, table=True):

@@ -14,6 +14,7 @@ ROLES: dict[str, str] = {
     "complaint_officer": N_("Complaint officer / follow-up specialist"),
     "drill_coordinator": N_("Drill coordinator"),
     "manager": N_("Manager"),
+    "general_manager": N_("General manager"),
     "admin": N_("Administrator"),
 }
 

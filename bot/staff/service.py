@@ -103,3 +103,31 @@ async def set_locale(session: AsyncSession, member: Staff, locale: str) -> None:
 
 async def admins(session: AsyncSession) -> list[Staff]:
     return [m for m in await all_staff(session, active_only=True) if "admin" in m.roles]
+
+
+async def active_at_site(session: AsyncSession, site_id: int) -> list[Staff]:
+    query = select(Staff).where(Staff.site_id == site_id, col(Staff.active).is_(True))
+    return list((await session.exec(query.order_by(col(Staff.id)))).all())
+
+
+async def by_ids(session: AsyncSession, ids: list[int]) -> dict[int, Staff]:
+    if not ids:
+        return {}
+    query = select(Staff).where(col(Staff.id).in_(sorted(set(ids))))
+    return {m.id: m for m in (await session.exec(query)).all() if m.id is not None}
+
+
+async def mark_unreachable(session: AsyncSession, staff_id: int, now: datetime) -> bool:
+    """Record that Telegram refused a message to them; True the first time (admins are told)."""
+    member = await session.get(Staff, staff_id)
+    if member is None or member.unreachable_since is not None:
+        return False
+    member.unreachable_since = now
+    session.add(member)
+    return True
+
+
+async def mark_reachable(session: AsyncSession, member: Staff) -> None:
+    """They wrote to the bot: messages to them get through again."""
+    member.unreachable_since = None
+    session.add(member)

@@ -30,6 +30,7 @@ class Database:
         schema: str | None = None,
     ) -> None:
         self.url = make_url(url)
+        self.schema = schema
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:

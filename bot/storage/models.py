@@ -9,9 +9,11 @@ from bot.cases.models import (
     CaseCounter,
     CaseEvent,
     Deadline,
-    Notification,
 )
 from bot.conversations.models import Conversation, ProcessedEvent
+from bot.delivery.models import Delivery
+from bot.escalation.models import Alert
+from bot.rota.models import RotaShift, RotaSwap
 from bot.sites.models import Site
 from bot.staff.models import AccessRequest, Invite, Staff
 
@@ -19,6 +21,7 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "AccessRequest",
+    "Alert",
     "Answer",
     "Attachment",
     "Case",
@@ -26,9 +29,11 @@ __all__ = [
     "CaseEvent",
     "Conversation",
     "Deadline",
+    "Delivery",
     "Invite",
-    "Notification",
     "ProcessedEvent",
+    "RotaShift",
+    "RotaSwap",
     "Site",
     "Staff",
     "metadata",

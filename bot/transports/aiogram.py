@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+from collections.abc import AsyncIterator
+from contextvars import ContextVar
 from typing import Any
 
 import aiohttp
@@ -14,7 +16,9 @@ from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextR
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
     ClientDecodeError,
+    TelegramAPIError,
     TelegramBadRequest,
+    TelegramForbiddenError,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
@@ -25,9 +29,11 @@ from aiogram.types import (
     BotCommand,
     BotCommandScopeChat,
     BotCommandScopeDefault,
+    BufferedInputFile,
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputMediaPhoto,
     KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
@@ -35,9 +41,10 @@ from aiogram.types import (
     Update,
 )
 
+from bot.delivery.port import Flood, Rejected, Transient, Unreachable
 from bot.transports import updates
 from bot.transports.front import Front
-from bot.transports.port import DownloadFailed, EditRefused, Keyboard, Menu
+from bot.transports.port import DownloadFailed, EditRefused, Keyboard, Menu, PhotoFile
 from bot.transports.render import Rows
 from bot.transports.retry import backoff, retrying
 
@@ -58,8 +65,13 @@ def download_delay(exc: BaseException, attempt: int) -> float | None:
     return retry_delay(exc, attempt)
 
 
+# Set while the sender makes a call: it retries by itself, later, and must not wait here.
+ONE_ATTEMPT: ContextVar[bool] = ContextVar("one_attempt", default=False)
+
+
 class Retry(BaseRequestMiddleware):
-    """Every Bot API call but the long poll (aiogram backs that off itself) is retried."""
+    """Every Bot API call but the long poll (aiogram backs that off itself) and the sender's
+    is retried."""
 
     async def __call__(
         self,
@@ -67,7 +79,7 @@ class Retry(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
-        if isinstance(method, GetUpdates):
+        if isinstance(method, GetUpdates) or ONE_ATTEMPT.get():
             return await make_request(bot, method)  # type: ignore[arg-type]
         name = type(method).__name__
         return await retrying(lambda: make_request(bot, method), retry_delay, name)
@@ -101,9 +113,74 @@ def _inline(rows: Rows) -> InlineKeyboardMarkup | None:
     )
 
 
+@contextlib.asynccontextmanager
+async def _one_attempt() -> AsyncIterator[None]:
+    """Make one call without retrying and turn aiogram's errors into the sender's."""
+    token = ONE_ATTEMPT.set(True)
+    try:
+        yield
+    except TelegramRetryAfter as exc:
+        raise Flood(float(exc.retry_after)) from exc
+    except TelegramForbiddenError as exc:
+        raise Unreachable(exc.message) from exc
+    except TelegramBadRequest as exc:
+        if "chat not found" in exc.message.lower():
+            raise Unreachable(exc.message) from exc
+        raise Rejected(exc.message) from exc
+    except (TelegramServerError, TelegramNetworkError, ClientDecodeError) as exc:
+        raise Transient(str(exc)) from exc
+    except TelegramAPIError as exc:  # 401, 404, 409…: not this message's fault; try later
+        raise Transient(str(exc)) from exc
+    finally:
+        ONE_ATTEMPT.reset(token)
+
+
+def _media(photo: PhotoFile, index: int) -> Any:
+    if photo.file_id:
+        return photo.file_id
+    assert photo.data is not None
+    return BufferedInputFile(photo.data, filename=f"photo-{index + 1}.jpg")
+
+
 class AiogramPort:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
+
+    async def post(self, chat_id: int, html: str, rows: Rows) -> int:
+        async with _one_attempt():
+            sent = await self.bot.send_message(
+                chat_id, html, parse_mode="HTML", reply_markup=_inline(rows)
+            )
+        return sent.message_id
+
+    async def amend(self, chat_id: int, message_id: int, html: str, rows: Rows) -> None:
+        try:
+            async with _one_attempt():
+                await self.bot.edit_message_text(
+                    text=html,
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    parse_mode="HTML",
+                    reply_markup=_inline(rows),
+                )
+        except Rejected as exc:
+            if "not modified" not in str(exc).lower():
+                raise
+
+    async def send_album(self, chat_id: int, photos: list[PhotoFile]) -> None:
+        if len(photos) == 1:
+            await self.bot.send_photo(chat_id, _media(photos[0], 0))
+            return
+        media = [InputMediaPhoto(media=_media(p, i)) for i, p in enumerate(photos)]
+        await self.bot.send_media_group(chat_id, media=media)  # type: ignore[arg-type]
+
+    async def send_place(
+        self, chat_id: int, lat: float, lon: float, title: str | None, address: str | None
+    ) -> None:
+        if title:
+            await self.bot.send_venue(chat_id, lat, lon, title, address or "")
+        else:
+            await self.bot.send_location(chat_id, lat, lon)
 
     async def send(self, chat_id: int, html: str, keyboard: Keyboard) -> int:
         sent = await self.bot.send_message(

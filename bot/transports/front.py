@@ -14,16 +14,19 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from html import escape
 
+from bot.delivery.limits import Limits
+from bot.engine.callbacks import ScreenPress, unpack
 from bot.engine.conversation import Engine
 from bot.engine.incoming import Incoming, PhotoIn
-from bot.engine.outgoing import Outgoing
+from bot.engine.outgoing import Outgoing, PhotoOut
 from bot.transports import render
 from bot.transports.chats import Albums, ChatLocks, Views
-from bot.transports.port import EditRefused, Keyboard, Menu, Port, Received
+from bot.transports.port import EditRefused, Keyboard, Menu, PhotoFile, Port, Received
 from bot.transports.updates import SOURCE
 
 log = logging.getLogger(__name__)
 LANGUAGES = {"zh": "zh_Hans", "en": "en"}  # Telegram language_code -> our locale
+ALBUM = 10  # photos per media group (Telegram's limit)
 
 
 class Front:
@@ -34,9 +37,12 @@ class Front:
         *,
         album_quiet: float = 0.8,
         on_finished: Callable[[Iterable[int]], None] | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.engine = engine
         self.port = port
+        # Shared with the outbox sender: the bot-wide rate counts both.
+        self.limits = limits
         self.locks = ChatLocks()
         self.albums = Albums(album_quiet)
         self.views = Views()
@@ -136,14 +142,23 @@ class Front:
 
     async def _deliver(self, received: Received, replies: list[Outgoing]) -> None:
         chat = received.chat_id
-        if received.pressed_message is not None and not any(r.replace for r in replies):
+        if self._answers_a_question(received) and not any(r.replace for r in replies):
             await self._settle(received)
         for reply in replies:
+            # A record opened from a group goes to the person's own chat, not to the group.
+            target = received.user.telegram_id if reply.private else chat
             if reply.commands is not None:
-                await self._commands(chat, reply.commands)
-            if reply.replace and await self._edit(received, reply):
+                await self._commands(target, reply.commands)
+            if reply.replace and target == chat and await self._edit(received, reply):
                 continue
-            await self._send(chat, reply)
+            await self._send(target, reply)
+
+    @staticmethod
+    def _answers_a_question(received: Received) -> bool:
+        """A press on the question on display (not on a ping, which keeps its buttons)."""
+        if received.pressed_message is None or received.incoming is None:
+            return False
+        return isinstance(unpack(received.incoming.token), ScreenPress)
 
     async def _send(self, chat: int, reply: Outgoing) -> None:
         view = self.views[chat]
@@ -151,13 +166,35 @@ class Front:
             keyboard = Keyboard(rows=piece.rows)
             if not piece.rows and view.reply_keyboard:
                 keyboard, view.reply_keyboard = Keyboard(remove=True), False
+            await self._slot()
             message_id = await self.port.send(chat, piece.html, keyboard)
             if piece.rows:
                 self.views.shown(chat, message_id, piece)
         if reply.share_location:
             label = reply.share_location
+            await self._slot()
             await self.port.send(chat, escape(label), Keyboard(share_location=label))
             self.views[chat].reply_keyboard = True
+        for start in range(0, len(reply.photos), ALBUM):
+            batch = [self._photo(p) for p in reply.photos[start : start + ALBUM]]
+            files = [f for f in batch if f.file_id or f.data]
+            if files:
+                await self._slot()
+                await self.port.send_album(chat, files)
+        if reply.place is not None:
+            place = reply.place
+            await self._slot()
+            await self.port.send_place(chat, place.lat, place.lon, place.title, place.address)
+
+    def _photo(self, photo: PhotoOut) -> PhotoFile:
+        if photo.file_id:
+            return PhotoFile(file_id=photo.file_id)
+        path = self.engine.media.path_for(photo.sha256)
+        return PhotoFile(data=path.read_bytes() if path.is_file() else None)
+
+    async def _slot(self) -> None:
+        if self.limits is not None:
+            await self.limits.slot()
 
     async def _settle(self, received: Received) -> None:
         """The answered question loses its buttons and shows the one pressed, so an old

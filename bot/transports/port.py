@@ -38,6 +38,14 @@ class DownloadFailed(Exception):
         self.status = status
 
 
+@dataclass(frozen=True)
+class PhotoFile:
+    """A photo to send: Telegram's file id when the bot has one, else its bytes."""
+
+    file_id: str | None = None
+    data: bytes | None = None
+
+
 class Port(Protocol):
     async def send(self, chat_id: int, html: str, keyboard: Keyboard) -> int:
         """Send an HTML message; its message id."""
@@ -48,6 +56,24 @@ class Port(Protocol):
         ...
 
     async def answer(self, callback_id: str, text: str | None) -> None: ...
+
+    async def send_album(self, chat_id: int, photos: list[PhotoFile]) -> None:
+        """One photo, or an album of 2–10."""
+        ...
+
+    async def send_place(
+        self, chat_id: int, lat: float, lon: float, title: str | None, address: str | None
+    ) -> None:
+        """A map pin (a venue when it has a title)."""
+        ...
+
+    async def post(self, chat_id: int, html: str, rows: Rows) -> int:
+        """The sender's send: one attempt, errors of bot.delivery.port."""
+        ...
+
+    async def amend(self, chat_id: int, message_id: int, html: str, rows: Rows) -> None:
+        """The sender's edit: one attempt, errors of bot.delivery.port."""
+        ...
 
     async def chat_action(self, chat_id: int, action: str) -> None: ...
 

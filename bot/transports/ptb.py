@@ -14,17 +14,19 @@ from telegram import (
     BotCommandScopeDefault,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputMediaPhoto,
     KeyboardButton,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, BaseRateLimiter, ContextTypes, TypeHandler
 
+from bot.delivery.port import Flood, Rejected, Transient, Unreachable
 from bot.transports import updates
 from bot.transports.front import Front
-from bot.transports.port import EditRefused, Keyboard, Menu
+from bot.transports.port import EditRefused, Keyboard, Menu, PhotoFile
 from bot.transports.render import Rows
 from bot.transports.retry import backoff, retrying
 
@@ -46,7 +48,10 @@ def retry_delay(exc: BaseException, attempt: int) -> float | None:
     return None
 
 
-class Retrying(BaseRateLimiter[None]):
+ONE_ATTEMPT = {"one_attempt": True}
+
+
+class Retrying(BaseRateLimiter[Any]):
     """PTB's hook around every Bot API call (bar getUpdates), used here only to retry."""
 
     async def initialize(self) -> None:
@@ -62,8 +67,10 @@ class Retrying(BaseRateLimiter[None]):
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
-        rate_limit_args: None,
+        rate_limit_args: Any,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(rate_limit_args, dict) and rate_limit_args.get("one_attempt"):
+            return await callback(*args, **kwargs)  # the sender: it retries by itself, later
         return await retrying(lambda: callback(*args, **kwargs), retry_delay, endpoint)
 
 
@@ -100,9 +107,65 @@ def _inline(rows: Rows) -> InlineKeyboardMarkup | None:
     )
 
 
+def _sender_error(exc: TelegramError) -> Exception:
+    """python-telegram-bot's error as the sender's."""
+    if isinstance(exc, RetryAfter):
+        return Flood(_seconds(exc))
+    if isinstance(exc, Forbidden):
+        return Unreachable(exc.message)
+    if isinstance(exc, BadRequest):
+        if "chat not found" in exc.message.lower():
+            return Unreachable(exc.message)
+        return Rejected(exc.message)
+    return Transient(str(exc))  # NetworkError, TimedOut, a server error, a 401…
+
+
 class PtbPort:
     def __init__(self, application: Application) -> None:
         self.bot = application.bot
+
+    async def post(self, chat_id: int, html: str, rows: Rows) -> int:
+        try:
+            sent = await self.bot.send_message(
+                chat_id,
+                html,
+                parse_mode="HTML",
+                reply_markup=_inline(rows),
+                rate_limit_args=ONE_ATTEMPT,
+            )
+        except TelegramError as exc:
+            raise _sender_error(exc) from exc
+        return sent.message_id
+
+    async def amend(self, chat_id: int, message_id: int, html: str, rows: Rows) -> None:
+        try:
+            await self.bot.edit_message_text(
+                html,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode="HTML",
+                reply_markup=_inline(rows),
+                rate_limit_args=ONE_ATTEMPT,
+            )
+        except TelegramError as exc:
+            if isinstance(exc, BadRequest) and "not modified" in exc.message.lower():
+                return
+            raise _sender_error(exc) from exc
+
+    async def send_album(self, chat_id: int, photos: list[PhotoFile]) -> None:
+        files: list[str | bytes] = [p.file_id or p.data or b"" for p in photos]
+        if len(files) == 1:
+            await self.bot.send_photo(chat_id, files[0])
+            return
+        await self.bot.send_media_group(chat_id, [InputMediaPhoto(f) for f in files])
+
+    async def send_place(
+        self, chat_id: int, lat: float, lon: float, title: str | None, address: str | None
+    ) -> None:
+        if title:
+            await self.bot.send_venue(chat_id, lat, lon, title, address or "")
+        else:
+            await self.bot.send_location(chat_id, lat, lon)
 
     async def send(self, chat_id: int, html: str, keyboard: Keyboard) -> int:
         sent = await self.bot.send_message(

@@ -9,8 +9,12 @@ from typing import Any
 
 from bot.app import App
 from bot.config import TelegramSettings
+from bot.delivery.limits import Limits
+from bot.delivery.messages import Renderer
+from bot.delivery.sender import Sender, SenderSettings
+from bot.escalation.jobs import climb_due_alerts
 from bot.i18n import N_
-from bot.maintenance import start_scheduler
+from bot.maintenance import Tick, housekeeping, start_scheduler
 from bot.transports import webhook
 from bot.transports.front import Front
 from bot.transports.port import Port
@@ -41,11 +45,26 @@ def check(tg: TelegramSettings) -> None:
         )
 
 
-def make_transport(app: App, on_finished: Callable[[Iterable[int]], None] | None = None) -> Any:
+def make_limits(app: App) -> Limits:
+    sending = app.settings.delivery
+    return Limits(
+        per_second=sending.per_second,
+        per_chat_seconds=sending.per_chat_seconds,
+        per_group_seconds=sending.per_group_seconds,
+    )
+
+
+def make_transport(
+    app: App,
+    on_finished: Callable[[Iterable[int]], None] | None = None,
+    limits: Limits | None = None,
+) -> Any:
     tg = app.settings.telegram
 
     def front(port: Port) -> Front:
-        return Front(app.engine, port, album_quiet=tg.album_wait, on_finished=on_finished)
+        return Front(
+            app.engine, port, album_quiet=tg.album_wait, on_finished=on_finished, limits=limits
+        )
 
     if tg.transport == "ptb":
         from bot.transports.ptb import PtbTransport, make_application
@@ -67,8 +86,13 @@ async def serve(
     """Run until ``stop`` is set, then let updates being handled finish."""
     tg = app.settings.telegram
     check(tg)
-    transport = make_transport(app, on_finished)
-    scheduler = start_scheduler(app.db, app.engine.clock)
+    limits = make_limits(app)
+    transport = make_transport(app, on_finished, limits)
+    sender = make_sender(app, transport.front.port, limits)
+    app.engine.on_outbox = sender.kick
+    scheduler = start_scheduler(app.db, app.engine.clock, ticks(app, sender.kick))
+    stop_sending = asyncio.Event()
+    sending = asyncio.create_task(sender.run(stop_sending))
     try:
         username = await transport.start()
         app.engine.bot_username = tg.bot_username.lstrip("@") or username
@@ -90,4 +114,39 @@ async def serve(
             await transport.poll(stop)
     finally:
         scheduler.shutdown(wait=False)
+        stop_sending.set()
+        try:
+            await asyncio.wait_for(sending, DRAIN_SECONDS)
+        except TimeoutError:
+            log.warning("the sender did not stop within %s s", DRAIN_SECONDS)
         await transport.close(DRAIN_SECONDS)
+
+
+def make_sender(app: App, port: Any, limits: Limits) -> Sender:
+    sending = app.settings.delivery
+    return Sender(
+        app.db,
+        port,
+        Renderer(app.registry, app.engine.catalogs),
+        app.engine.clock,
+        limits,
+        SenderSettings(workers=sending.workers, max_attempts=sending.max_attempts),
+    )
+
+
+def ticks(app: App, on_outbox: Callable[[], None]) -> list[Tick]:
+    """The scheduler's jobs: alerts climbing their chains, and housekeeping."""
+    engine, registry = app.engine, app.registry
+
+    def group_of(playbook_id: str) -> str:
+        return registry.get(playbook_id).group if playbook_id in registry else "other"
+
+    async def climb() -> int:
+        return await climb_due_alerts(
+            app.db, engine.clock, app.settings.escalation, group_of, on_outbox
+        )
+
+    return [
+        Tick("climb_due_alerts", app.settings.escalation.tick_seconds, climb),
+        housekeeping(app.db, engine.clock),
+    ]

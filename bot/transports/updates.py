@@ -60,15 +60,27 @@ def from_message(update_id: int, message: Any) -> Received | None:
 
 
 def from_callback(update_id: int, query: Any) -> Received | None:
+    """A button press; from a group too (a ping sent to a site's group is acknowledged there),
+    marked so that the engine takes nothing else from a group."""
     message = query.message
-    if message is None or not _private(message.chat):
+    if message is None or query.from_user is None:
         return None
     user = _user(query.from_user)
+    chat_id = int(message.chat.id)
+    private = _private(message.chat)
+    press = Incoming.press(
+        user,
+        query.data or "",
+        source=SOURCE,
+        event_id=update_id,
+        private=private,
+        chat_id=None if private else chat_id,
+    )
     return Received(
         update_id=update_id,
-        chat_id=int(message.chat.id),
+        chat_id=chat_id,
         user=user,
-        incoming=Incoming.press(user, query.data or "", source=SOURCE, event_id=update_id),
+        incoming=press,
         callback_id=str(query.id),
         pressed_message=int(message.message_id),
     )

@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from bot.cases import service as cases
 from bot.cases.models import Case, CaseStatus
+from bot.escalation import service as alerts
 from bot.staff import service as staff_service
 from tests.e2e.harness import Bot, Person
 from tests.support import png
@@ -89,7 +90,7 @@ async def check_case(bot: Bot, telegram_id: int) -> None:
         answers = {k: a.value for k, a in (await cases.current_answers(session, case.id)).items()}
         files = await cases.attachments(session, case.id)
         events = [e.kind for e in await cases.timeline(session, case.id)]
-        notified = [n.roles for n in await cases.notifications(session, case.id)]
+        notified = [n.roles for n in await alerts.of_case(session, case.id)]
     assert case.status == CaseStatus.COMPLETED and case.reporter_id == member.id
     assert answers["report_kind"] == "stolen"
     assert answers["reporter"] == [

@@ -203,7 +203,7 @@ async def test_a_newcomer_reports_a_theft_with_the_police_branch(tmp_path: Path)
         notified = [
             row[0]
             for row in connection.execute(
-                "SELECT roles FROM notifications WHERE case_id = ? ORDER BY id", (case_id,)
+                "SELECT roles FROM alerts WHERE case_id = ? ORDER BY id", (case_id,)
             )
         ]
     assert status == "completed"

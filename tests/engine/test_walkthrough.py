@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from bot.cases import service as cases
 from bot.cases.models import CaseStatus
+from bot.escalation import service as alerts
 from tests.support import World, png
 
 
@@ -80,7 +81,7 @@ async def test_every_step_kind_end_to_end(world: World) -> None:
         for photo in photos:
             path = world.media_dir / photo["sha256"][:2] / photo["sha256"]
             assert path.is_file()
-        notes = await cases.notifications(session, case.id)
+        notes = await alerts.of_case(session, case.id)
         assert [(n.step_id, n.roles) for n in notes] == [
             ("urgent", ["security_chief"]),
             ("witnesses", ["duty_manager"]),

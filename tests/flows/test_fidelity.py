@@ -16,6 +16,7 @@ import pytest
 
 from bot.cases import service as cases
 from bot.engine.menu import ICONS
+from bot.escalation import service as alerts
 from bot.flows.conditions import evaluate
 from bot.flows.schema import ClassifyAction, DeadlineAction, NotifyAction, Playbook
 from bot.sites import service as sites
@@ -126,7 +127,7 @@ async def test_a1_large_value_with_threshold_through_the_engine(world: World) ->
     assert "value_large" not in visited
     assert visited.index("police_report") == visited.index("police_requested") + 1
     async with world.db.transaction() as session:
-        notes = await cases.notifications(session, case_id)
+        notes = await alerts.of_case(session, case_id)
     assert ("police_report", ["security_chief"]) in [(n.step_id, n.roles) for n in notes]
 
 
@@ -161,7 +162,7 @@ async def test_fire_119_through_the_engine(world: World) -> None:
     visited, case_id = await drive(world, "fire", {"controllable": False})
     assert visited[visited.index("controllable") + 1] == "call_119"
     async with world.db.transaction() as session:
-        notes = [(n.step_id, sorted(n.roles)) for n in await cases.notifications(session, case_id)]
+        notes = [(n.step_id, sorted(n.roles)) for n in await alerts.of_case(session, case_id)]
     assert ("call_119", ["duty_manager", "manager"]) in notes
     assert ("first_attack", ["duty_manager"]) in notes  # 同时报告酒店当班经理
 
@@ -200,7 +201,7 @@ async def test_disturbance_uncontrolled_fight_with_injuries(world: World) -> Non
         assert step_id in visited
     assert "drunk_handling" not in visited and "talk_down" not in visited
     async with world.db.transaction() as session:
-        notes = [(n.step_id, n.roles) for n in await cases.notifications(session, case_id)]
+        notes = [(n.step_id, n.roles) for n in await alerts.of_case(session, case_id)]
     assert ("police", ["security_chief", "duty_manager"]) in notes
 
 

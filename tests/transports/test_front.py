@@ -56,8 +56,8 @@ class ScriptedEngine:
 
 
 USER = UserRef(5, "Li", "en")
-QUESTION = Outgoing(text="Tick", buttons=((Button("☐ Pen", "1.0"),),))
-TICKED = Outgoing(text="Tick", buttons=((Button("☑ Pen", "2.0"),),), replace=True, notice="ok")
+QUESTION = Outgoing(text="Tick", buttons=((Button("☐ Pen", "c:1.1.0"),),))
+TICKED = Outgoing(text="Tick", buttons=((Button("☑ Pen", "c:1.2.0"),),), replace=True, notice="ok")
 
 
 def press(update_id: int, message_id: int) -> Received:
@@ -90,7 +90,9 @@ async def test_a_refused_edit_becomes_a_new_message() -> None:
 
 async def test_location_questions_bring_a_share_button_that_leaves_again() -> None:
     port = RecordingPort()
-    ask = Outgoing(text="Where?", buttons=((Button("Skip", "1.0"),),), share_location="📍 Share")
+    ask = Outgoing(
+        text="Where?", buttons=((Button("Skip", "c:1.1.0"),),), share_location="📍 Share"
+    )
     front = Front(ScriptedEngine([ask], [Outgoing(text="Thanks")]), port)  # type: ignore[arg-type]
     await front.handle(press(1, 50))
     await front.handle(press(2, 101))
@@ -118,11 +120,11 @@ async def test_an_answered_question_loses_its_buttons_and_shows_the_choice() -> 
     from bot.engine.incoming import Incoming
 
     port = RecordingPort()
-    ask = Outgoing(text="Lost or <stolen>?", buttons=((Button("Stolen", "1.0"),),))
-    following = Outgoing(text="When?", buttons=((Button("Now", "2.0"),),))
+    ask = Outgoing(text="Lost or <stolen>?", buttons=((Button("Stolen", "c:1.1.0"),),))
+    following = Outgoing(text="When?", buttons=((Button("Now", "c:1.2.0"),),))
     front = Front(ScriptedEngine([ask], [following]), port)  # type: ignore[arg-type]
     await front.handle(press(1, 50))
-    tap = Received(2, 5, USER, incoming=Incoming.press(USER, "1.0"), callback_id="q2",
+    tap = Received(2, 5, USER, incoming=Incoming.press(USER, "c:1.1.0"), callback_id="q2",
                    pressed_message=101)  # fmt: skip
     await front.handle(tap)
     kinds = [kind for kind, _ in port.calls]

@@ -1,0 +1,147 @@
+"""The outbox's rows: written in the caller's transaction, claimed and settled by the sender."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.delivery.models import Delivery, DeliveryKind, DeliveryStatus
+from bot.storage.upsert import insert_for
+
+LEASE = timedelta(seconds=60)
+
+
+def new_secret() -> str:
+    """Eight URL-safe characters (48 bits): what makes a delivery's buttons unforgeable."""
+    return secrets.token_urlsafe(6)
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    key: str,
+    site_id: int,
+    kind: DeliveryKind,
+    message: str,
+    params: dict[str, Any],
+    now: datetime,
+    staff_id: int | None = None,
+    chat_id: int | None = None,
+    case_id: int | None = None,
+    alert_id: int | None = None,
+    due: datetime | None = None,
+) -> int | None:
+    """Write one message for one recipient; None when a row with this key exists already."""
+    assert (staff_id is None) != (chat_id is None), "a delivery goes to a person or a chat"
+    table = Delivery.__table__  # type: ignore[attr-defined]
+    statement = (
+        insert_for(session, Delivery)
+        .values(
+            key=key,
+            site_id=site_id,
+            case_id=case_id,
+            alert_id=alert_id,
+            staff_id=staff_id,
+            chat_id=chat_id,
+            kind=str(kind),
+            message=message,
+            params=params,
+            status=str(DeliveryStatus.PENDING),
+            attempts=0,
+            next_at=due or now,
+            needs_edit=False,
+            secret=new_secret(),
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(table.c.id)
+    )
+    result = await session.exec(statement)  # type: ignore[call-overload]
+    row = result.first()
+    return None if row is None else int(row[0])
+
+
+async def claim_due(
+    session: AsyncSession, *, now: datetime, limit: int, lease: timedelta = LEASE
+) -> list[Delivery]:
+    """Take up to ``limit`` rows that are due to be sent or edited, for ``lease``.
+
+    On PostgreSQL ``FOR UPDATE SKIP LOCKED`` lets several senders claim side by side without
+    ever taking the same row; on SQLite the process's write lock serialises claims. A row whose
+    lease ran out (its sender died) is claimable again.
+    """
+    due = or_(
+        col(Delivery.status) == DeliveryStatus.PENDING,
+        (col(Delivery.status) == DeliveryStatus.SENT) & col(Delivery.needs_edit),
+    )
+    free = or_(col(Delivery.lease_until).is_(None), col(Delivery.lease_until) < now)
+    query = (
+        select(Delivery)
+        .where(due, col(Delivery.next_at) <= now, free)
+        .order_by(col(Delivery.next_at), col(Delivery.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    rows = list((await session.exec(query)).all())
+    for row in rows:
+        row.lease_until = now + lease
+        session.add(row)
+    return rows
+
+
+async def settle(session: AsyncSession, delivery_id: int, **values: Any) -> None:
+    """Record what became of a claimed row and release it."""
+    statement = (
+        update(Delivery).where(col(Delivery.id) == delivery_id).values(lease_until=None, **values)
+    )
+    await session.exec(statement)  # type: ignore[call-overload]
+
+
+async def get(session: AsyncSession, delivery_id: int) -> Delivery | None:
+    return await session.get(Delivery, delivery_id)
+
+
+async def of_alert(session: AsyncSession, alert_id: int) -> list[Delivery]:
+    query = select(Delivery).where(Delivery.alert_id == alert_id).order_by(col(Delivery.id))
+    return list((await session.exec(query)).all())
+
+
+async def of_case(session: AsyncSession, case_id: int) -> list[Delivery]:
+    query = select(Delivery).where(Delivery.case_id == case_id).order_by(col(Delivery.id))
+    return list((await session.exec(query)).all())
+
+
+async def restyle(session: AsyncSession, alert_ids: Iterable[int], *, now: datetime) -> None:
+    """The alerts changed (acknowledged): every sent copy is edited in place, and copies not
+    sent yet are no longer needed."""
+    ids = list(alert_ids)
+    if not ids:
+        return
+    sent = (
+        update(Delivery)
+        .where(col(Delivery.alert_id).in_(ids), col(Delivery.status) == DeliveryStatus.SENT)
+        .values(needs_edit=True, next_at=now)
+    )
+    await session.exec(sent)  # type: ignore[call-overload]
+    unsent = (
+        update(Delivery)
+        .where(col(Delivery.alert_id).in_(ids), col(Delivery.status) == DeliveryStatus.PENDING)
+        .values(status=DeliveryStatus.CANCELLED)
+    )
+    await session.exec(unsent)  # type: ignore[call-overload]
+
+
+async def next_due(session: AsyncSession) -> datetime | None:
+    """When the earliest waiting row falls due (for the sender's sleep)."""
+    due = or_(
+        col(Delivery.status) == DeliveryStatus.PENDING,
+        (col(Delivery.status) == DeliveryStatus.SENT) & col(Delivery.needs_edit),
+    )
+    query = select(Delivery.next_at).where(due).order_by(col(Delivery.next_at)).limit(1)
+    return (await session.exec(query)).first()

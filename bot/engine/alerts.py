@@ -1,0 +1,74 @@
+"""Presses on pings: "Acknowledge" and "Open case". They work whatever the person's own
+conversation is doing, and each press re-checks who may do it: the token names a delivery and
+carries its secret, nothing more."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import replace
+
+from bot.cases import service as cases
+from bot.delivery import service as outbox
+from bot.delivery.models import Delivery
+from bot.engine import case_view
+from bot.engine.callbacks import AckPress, OpenPress
+from bot.engine.context import Ctx
+from bot.engine.outgoing import Outgoing
+from bot.escalation import service as alerts
+from bot.staff import service as staff_service
+from bot.staff.access import may_see_case
+
+
+async def _delivery(ctx: Ctx, delivery_id: int, secret: str) -> Delivery | None:
+    """The delivery a press names, if the token is genuine and the presser is its recipient:
+    the person it was sent to, or anyone of the site in the group chat it was sent to."""
+    row = await outbox.get(ctx.session, delivery_id)
+    if row is None or not hmac.compare_digest(row.secret.encode(), secret.encode()):
+        return None
+    if row.site_id != ctx.staff.site_id:
+        return None
+    if row.staff_id is not None:
+        return row if row.staff_id == ctx.staff.id and ctx.group_chat is None else None
+    return row if row.chat_id is not None and row.chat_id == ctx.group_chat else None
+
+
+def _refuse(ctx: Ctx) -> None:
+    text = ctx.tr._("That button is not valid for you; nothing was changed.")
+    ctx.out.append(Outgoing(text="", notice=text))
+
+
+async def on_acknowledge(ctx: Ctx, press: AckPress) -> None:
+    row = await _delivery(ctx, press.delivery, press.secret)
+    alert = await alerts.get(ctx.session, row.alert_id) if row and row.alert_id else None
+    if alert is None:
+        _refuse(ctx)
+        return
+    tr = ctx.tr
+    case = await cases.get(ctx.session, alert.case_id)
+    if await alerts.acknowledge(ctx.session, alert, case, by=ctx.staff_id, now=ctx.now):
+        ctx.outbox = True  # every copy of the ping is edited to say who and when
+        notice = tr._("Acknowledged. Everyone pinged now sees that you have it.")
+    else:
+        by = await staff_service.get(ctx.session, alert.acknowledged_by or 0)
+        assert alert.acknowledged_at is not None
+        notice = tr._(
+            "{name} acknowledged it already, at {time}.",
+            name=by.name if by else "?",
+            time=tr.time(alert.acknowledged_at),
+        )
+    ctx.out.append(Outgoing(text="", notice=notice))
+
+
+async def on_open(ctx: Ctx, press: OpenPress) -> None:
+    row = await _delivery(ctx, press.delivery, press.secret)
+    if row is None or row.case_id is None:
+        _refuse(ctx)
+        return
+    case = await cases.get(ctx.session, row.case_id)
+    roles, pinged = await alerts.involvement(ctx.session, row.case_id)
+    if not may_see_case(ctx.staff, case, notified_roles=roles, pinged=pinged):
+        _refuse(ctx)
+        return
+    ctx.out.extend(await case_view.record(ctx, case))
+    if ctx.out:
+        ctx.out[0] = replace(ctx.out[0], notice=ctx.tr._("Case {n}", n=case.number))

@@ -1,0 +1,196 @@
+"""A case's whole record for a reader: answers by section, photos, places, the timeline and
+what became of its alerts. Shown to whoever :func:`bot.staff.access.may_see_case` allows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.cases import service as cases
+from bot.cases.models import Case, CaseEvent
+from bot.engine.context import Ctx
+from bot.engine.incoming import Place
+from bot.engine.navigation import effective_answers
+from bot.engine.outgoing import Outgoing, PhotoOut
+from bot.engine.summary import chunk, summary_lines
+from bot.escalation import service as alerts
+from bot.escalation.models import AlertStatus
+from bot.i18n import N_, Translator
+from bot.staff import service as staff_service
+from bot.staff.roles import ROLES
+
+MAX_TIMELINE = 60
+MAX_PHOTOS = 30  # three albums; the rest are counted, not sent
+STATUS = {
+    "in_progress": N_("being reported"),
+    "completed": N_("reported"),
+    "cancelled": N_("cancelled"),
+}
+
+
+async def record(ctx: Ctx, case: Case) -> list[Outgoing]:
+    """The messages that show ``case`` to the person of ``ctx``, in their language."""
+    assert case.id is not None
+    tr, session = ctx.tr, ctx.session
+    stored = {
+        step: (None if row.skipped else row.value)
+        for step, row in (await cases.current_answers(session, case.id)).items()
+    }
+    book = ctx.registry.get(case.playbook_id) if case.playbook_id in ctx.registry else None
+    events = await cases.timeline(session, case.id)
+    people = await staff_service.by_ids(
+        session,
+        [case.reporter_id]
+        + [e.actor_id for e in events if e.actor_id is not None]
+        + [i for e in events for i in e.data.get("staff", [])],
+    )
+    reporter = people[case.reporter_id].name if case.reporter_id in people else "?"
+    if book is not None:
+        answers = effective_answers(book, stored, ctx.site.settings)
+        lines = summary_lines(book, case, tr, answers, reporter)
+    else:
+        answers = stored
+        lines = [tr._("Case {number}", number=case.number), case.playbook_id]
+    lines.insert(1, tr._("Status: {status}", status=tr._(STATUS.get(case.status, case.status))))
+    lines += ["", tr._("【Alerts】"), *await _alert_lines(ctx, case, people)]
+    lines += ["", tr._("【Timeline】"), *_timeline(tr, events, people, book)]
+    out = [Outgoing(text=part, private=True) for part in chunk(lines)]
+    photos = [
+        PhotoOut(a.sha256, a.telegram_file_id)
+        for a in await cases.attachments(session, case.id)
+        if _on_path(a.step_id, answers)
+    ]
+    if photos:
+        shown = tuple(photos[:MAX_PHOTOS])
+        note = tr.n_("{n} photo", "{n} photos", len(photos))
+        if len(photos) > MAX_PHOTOS:
+            note += " " + tr._("(the first {n} are shown)", n=MAX_PHOTOS)
+        out.append(Outgoing(text=note, photos=shown, private=True))
+    for place in _places(answers):
+        out.append(Outgoing(text="", place=place, private=True))
+    return out
+
+
+def _on_path(step_id: str, answers: dict[str, Any]) -> bool:
+    return step_id in answers
+
+
+def _places(answers: dict[str, Any]) -> list[Place]:
+    found = []
+    for value in answers.values():
+        if isinstance(value, dict) and "lat" in value and "lon" in value:
+            found.append(
+                Place(value["lat"], value["lon"], value.get("title"), value.get("address"))
+            )
+    return found
+
+
+async def _alert_lines(ctx: Ctx, case: Case, people: dict[int, Any]) -> list[str]:
+    tr = ctx.tr
+    assert case.id is not None
+    lines = []
+    for alert in await alerts.of_case(ctx.session, case.id):
+        named = _join(tr, [tr._(ROLES.get(r, r)) for r in alert.roles])
+        if alert.status == AlertStatus.ACKNOWLEDGED and alert.acknowledged_at is not None:
+            who = people.get(alert.acknowledged_by or 0)
+            if who is None and alert.acknowledged_by is not None:
+                found = await staff_service.by_ids(ctx.session, [alert.acknowledged_by])
+                who = found.get(alert.acknowledged_by)
+            state = tr._(
+                "acknowledged by {name} at {time}",
+                name=who.name if who else "?",
+                time=tr.datetime(alert.acknowledged_at, "short"),
+            )
+        elif alert.status == AlertStatus.UNANSWERED:
+            state = tr._("nobody acknowledged")
+        else:
+            state = tr._("waiting for an acknowledgement")
+        lines.append(f"• {named}: {state}")
+    return lines or [tr._("none")]
+
+
+# Answering is many small events; a run of them by one person reads as one line.
+_ROUTINE = ("answered", "answer_changed", "skipped", "attachment_added", "action")
+
+
+def _timeline(
+    tr: Translator, events: list[CaseEvent], people: dict[int, Any], book: Any
+) -> list[str]:
+    lines = []
+    run: list[CaseEvent] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        answers = sum(e.kind != "attachment_added" and e.kind != "action" for e in run)
+        photos = sum(e.kind == "attachment_added" for e in run)
+        parts = []
+        if answers:
+            parts.append(tr.n_("answered {n} question", "answered {n} questions", answers))
+        if photos:
+            parts.append(tr.n_("added {n} photo", "added {n} photos", photos))
+        if parts:
+            span = tr.datetime(run[0].at, "short")
+            if run[-1].at != run[0].at:
+                span += "–" + tr.time(run[-1].at)
+            lines.append(f"{span} · {_who(run[0], people)} · {_join(tr, parts)}")
+        run.clear()
+
+    for event in events:
+        if event.kind in _ROUTINE:
+            if run and run[0].actor_id != event.actor_id:
+                flush()
+            run.append(event)
+            continue
+        flush()
+        text = _event_text(tr, event, people, book)
+        if text is not None:
+            lines.append(f"{tr.datetime(event.at, 'short')} · {_who(event, people)} · {text}")
+    flush()
+    if len(lines) > MAX_TIMELINE:
+        hidden = len(lines) - MAX_TIMELINE
+        lines = [
+            tr.n_("… {n} earlier entry", "… {n} earlier entries", hidden),
+            *lines[-MAX_TIMELINE:],
+        ]
+    return lines
+
+
+def _who(event: CaseEvent, people: dict[int, Any]) -> str:
+    return people[event.actor_id].name if event.actor_id in people else "dutybot"
+
+
+def _join(tr: Translator, parts: list[str]) -> str:
+    return ("、" if tr.locale.startswith("zh") else ", ").join(parts)
+
+
+def _names(event: CaseEvent, people: dict[int, Any]) -> str:
+    names = [people[i].name for i in event.data.get("staff", []) if i in people]
+    names += [str(chat) for chat in event.data.get("chats", [])]
+    return ", ".join(names) or "—"  # names are not translated; a comma reads in both
+
+
+def _event_text(tr: Translator, event: CaseEvent, people: dict[int, Any], book: Any) -> str | None:
+    data, kind = event.data, event.kind
+    role = tr._(ROLES.get(data.get("role", ""), data.get("role", "")))
+    texts: dict[str, str] = {
+        "opened": tr._("opened the case"),
+        "alert_raised": tr._("pinged {names}", names=_names(event, people)),
+        "alert_escalated": tr._(
+            "nobody acknowledged in time; escalated to {names}", names=_names(event, people)
+        ),
+        "alert_repeated": tr._("pinged {names} again", names=_names(event, people)),
+        "alert_acknowledged": tr._("acknowledged the alert"),
+        "alert_unanswered": tr._("nobody acknowledged the alert; its chain has ended"),
+        "completed": tr._("submitted the report"),
+        "cancelled": tr._("cancelled the report"),
+        "classified": tr._("classified it as {level}", level=str(data.get("to"))),
+        "deadline_met": tr._("met the deadline “{key}” late", key=str(data.get("key")))
+        if data.get("late")
+        else tr._("met the deadline “{key}”", key=str(data.get("key"))),
+        "procedure_updated": tr._("the procedure was updated"),
+    }
+    if kind == "alert_gap":
+        if data.get("gap") == "rota":
+            return tr._("nobody on duty as {role}; the alert went on up the chain", role=role)
+        return tr._("nobody holds the role {role}; the alert went on up the chain", role=role)
+    return texts.get(kind)

@@ -1,0 +1,1 @@
+"""Alerts raised by procedures, acknowledged by people, climbing a site's chain when nobody does."""

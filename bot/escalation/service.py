@@ -1,0 +1,351 @@
+"""Alerts: raised by a procedure's notify action, pinged level by level, acknowledged once.
+
+Every statement about alerts is here. Pings are delivery rows written in the caller's
+transaction (the outbox); the sender delivers them. Climbing happens in :func:`advance`, called
+once when the alert is raised and then by the scheduler's tick whenever ``next_at`` is due.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.cases import service as cases
+from bot.cases.models import Case
+from bot.delivery import service as outbox
+from bot.delivery.models import DeliveryKind
+from bot.escalation.chains import ChainStep, EscalationSettings
+from bot.escalation.hours import quiet_until
+from bot.escalation.models import Alert, AlertStatus
+from bot.rota import service as rota
+from bot.sites.models import Site
+from bot.staff import service as staff_service
+from bot.staff.access import ADMIN
+
+
+@dataclass
+class Recipients:
+    staff: list[int] = field(default_factory=list)
+    chats: list[int] = field(default_factory=list)
+    # Why a role reached nobody: ("rota", role) nobody on duty, ("nobody", role) no holder.
+    gaps: list[tuple[str, str]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.staff or self.chats)
+
+
+async def raise_alert(
+    session: AsyncSession,
+    *,
+    case: Case,
+    site: Site,
+    step_id: str,
+    roles: list[str],
+    message: dict[str, str],
+    facts: list[Any],
+    chain: str,
+    urgent: bool,
+    actor_id: int | None,
+    now: datetime,
+    settings: EscalationSettings,
+) -> Alert:
+    """Record an alert and ping its first level now, in the caller's transaction."""
+    assert case.id is not None
+    alert = Alert(
+        site_id=case.site_id,
+        case_id=case.id,
+        step_id=step_id,
+        roles=roles,
+        message=message,
+        facts=facts,
+        chain=chain,
+        chain_start=settings.chain(site.code, chain).start_after(roles),
+        urgent=urgent,
+        status=AlertStatus.OPEN,
+        next_at=now,
+        raised_by=actor_id,
+        raised_at=now,
+    )
+    session.add(alert)
+    await session.flush()
+    await advance(session, alert, case, site, settings, now)
+    return alert
+
+
+async def advance(
+    session: AsyncSession,
+    alert: Alert,
+    case: Case,
+    site: Site,
+    settings: EscalationSettings,
+    now: datetime,
+) -> None:
+    """Ping the alert's next round: its current level again (a repeat) or the next level up.
+
+    A level nobody can be reached at (no holder, a hole in the rota) is skipped at once and the
+    admins are told; a non-urgent level of "day" hours waits for the end of the quiet hours.
+    """
+    assert alert.id is not None
+    chain = settings.chain(site.code, alert.chain)
+    level, round_ = alert.level, alert.round
+    current = chain.level(alert.chain_start, level, alert.roles) if level >= 0 else None
+    if current is not None and round_ <= current.repeat:
+        round_ += 1
+    else:
+        level, round_ = level + 1, 1
+    while True:
+        step = chain.level(alert.chain_start, level, alert.roles)
+        if step is None:
+            await _unanswered(session, alert, case, site, now)
+            return
+        if not alert.urgent and step.hours == "day":
+            wait = quiet_until(now, site.timezone, settings.quiet(site.code))
+            if wait is not None:
+                alert.next_at = wait
+                session.add(alert)
+                return
+        found = await recipients(session, site, step, now, exclude=alert.raised_by)
+        for kind, role in found.gaps:
+            await _gap(session, alert, case, site, level, kind, role, now)
+        alert.level, alert.round = level, round_
+        if not found:
+            level, round_ = level + 1, 1
+            continue
+        await _ping(session, alert, case, level, round_, found, step, now)
+        alert.next_at = now + step.wait
+        session.add(alert)
+        return
+
+
+async def recipients(
+    session: AsyncSession, site: Site, step: ChainStep, now: datetime, *, exclude: int | None
+) -> Recipients:
+    """Who a chain step reaches now at the site."""
+    assert site.id is not None
+    found = Recipients(chats=[step.chat] if step.chat is not None else [])
+    members = {m.id: m for m in await staff_service.active_at_site(session, site.id)}
+    on_rota = (
+        await rota.rota_roles(session, site.id, now=now) if step.roles or step.on_duty else set()
+    )
+    chosen: set[int] = set()
+    for role in step.roles:
+        if role in on_rota:
+            await _on_duty(session, site, role, now, members, chosen, found)
+            continue
+        holders = {i for i, m in members.items() if i is not None and role in m.roles}
+        if not holders - {exclude}:
+            found.gaps.append(("nobody", role))
+        chosen |= holders
+    for role in step.on_duty:
+        await _on_duty(session, site, role, now, members, chosen, found)
+    chosen |= {person for person in step.people if person in members}
+    chosen.discard(exclude)  # whoever raised it knows already
+    found.staff = sorted(i for i in chosen if i is not None)
+    return found
+
+
+async def _on_duty(
+    session: AsyncSession,
+    site: Site,
+    role: str,
+    now: datetime,
+    members: dict[int | None, Any],
+    chosen: set[int],
+    found: Recipients,
+) -> None:
+    duty = [i for i in await rota.on_duty(session, site, role, now) if i in members]
+    if not duty:
+        found.gaps.append(("rota", role))
+    chosen.update(duty)
+
+
+async def _ping(
+    session: AsyncSession,
+    alert: Alert,
+    case: Case,
+    level: int,
+    round_: int,
+    found: Recipients,
+    step: ChainStep,
+    now: datetime,
+) -> None:
+    assert alert.id is not None
+    common: dict[str, Any] = {
+        "site_id": alert.site_id,
+        "kind": DeliveryKind.PING,
+        "message": "alert",
+        "params": {"alert": alert.id, "level": level, "round": round_},
+        "now": now,
+        "case_id": alert.case_id,
+        "alert_id": alert.id,
+    }
+    prefix = f"ping:{alert.id}:{level}:{round_}"
+    for staff_id in found.staff:
+        await outbox.enqueue(session, key=f"{prefix}:s{staff_id}", staff_id=staff_id, **common)
+    for chat_id in found.chats:
+        await outbox.enqueue(session, key=f"{prefix}:c{chat_id}", chat_id=chat_id, **common)
+    kind = "alert_raised" if level == 0 else "alert_escalated" if round_ == 1 else "alert_repeated"
+    await cases.add_event(
+        session,
+        case,
+        kind,
+        actor_id=None,
+        step_id=alert.step_id,
+        now=now,
+        data={
+            "alert": alert.id,
+            "level": level,
+            "round": round_,
+            "roles": sorted({*step.roles, *step.on_duty}),
+            "staff": found.staff,
+            "chats": found.chats,
+        },
+    )
+
+
+async def _gap(
+    session: AsyncSession,
+    alert: Alert,
+    case: Case,
+    site: Site,
+    level: int,
+    kind: str,
+    role: str,
+    now: datetime,
+) -> None:
+    """A level reached nobody for ``role``: on the timeline, and the admins told once a day."""
+    await cases.add_event(
+        session,
+        case,
+        "alert_gap",
+        actor_id=None,
+        step_id=alert.step_id,
+        now=now,
+        data={"alert": alert.id, "level": level, "role": role, "gap": kind},
+    )
+    day = now.date().isoformat()
+    message = "rota_hole" if kind == "rota" else "nobody_holds"
+    await tell_admins(
+        session,
+        site,
+        key=f"{message}:{site.id}:{role}:{day}",
+        message=message,
+        params={"role": role, "case": case.id, "at": now.isoformat()},
+        now=now,
+        case_id=case.id,
+    )
+
+
+async def _unanswered(
+    session: AsyncSession, alert: Alert, case: Case, site: Site, now: datetime
+) -> None:
+    alert.status = AlertStatus.UNANSWERED
+    alert.next_at = None
+    session.add(alert)
+    await cases.add_event(
+        session,
+        case,
+        "alert_unanswered",
+        actor_id=None,
+        step_id=alert.step_id,
+        now=now,
+        data={"alert": alert.id, "level": alert.level},
+    )
+    await tell_admins(
+        session,
+        site,
+        key=f"unanswered:{alert.id}",
+        message="unanswered",
+        params={"alert": alert.id, "case": case.id},
+        now=now,
+        case_id=case.id,
+    )
+
+
+async def tell_admins(
+    session: AsyncSession,
+    site: Site,
+    *,
+    key: str,
+    message: str,
+    params: dict[str, Any],
+    now: datetime,
+    case_id: int | None = None,
+) -> int:
+    """A notice to every active admin of the site (each once: the key is per admin)."""
+    assert site.id is not None
+    admins = [m for m in await staff_service.active_at_site(session, site.id) if ADMIN in m.roles]
+    written = 0
+    for admin in admins:
+        assert admin.id is not None
+        row = await outbox.enqueue(
+            session,
+            key=f"notice:{key}:s{admin.id}",
+            site_id=site.id,
+            kind=DeliveryKind.NOTICE,
+            message=message,
+            params=params,
+            now=now,
+            staff_id=admin.id,
+            case_id=case_id,
+        )
+        written += row is not None
+    return written
+
+
+async def acknowledge(
+    session: AsyncSession, alert: Alert, case: Case, *, by: int, now: datetime
+) -> bool:
+    """Stop the alert's chain; every copy of its pings is edited to say who and when.
+    False when someone acknowledged it already."""
+    if alert.status == AlertStatus.ACKNOWLEDGED:
+        return False
+    assert alert.id is not None
+    alert.status = AlertStatus.ACKNOWLEDGED
+    alert.acknowledged_by = by
+    alert.acknowledged_at = now
+    alert.next_at = None
+    session.add(alert)
+    await cases.add_event(
+        session,
+        case,
+        "alert_acknowledged",
+        actor_id=by,
+        step_id=alert.step_id,
+        now=now,
+        data={"alert": alert.id, "level": alert.level},
+    )
+    await outbox.restyle(session, [alert.id], now=now)
+    return True
+
+
+async def get(session: AsyncSession, alert_id: int) -> Alert | None:
+    return await session.get(Alert, alert_id)
+
+
+async def of_case(session: AsyncSession, case_id: int) -> list[Alert]:
+    query = select(Alert).where(Alert.case_id == case_id).order_by(col(Alert.id))
+    return list((await session.exec(query)).all())
+
+
+async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Alert]:
+    """Open alerts whose next round is due, locked so that one instance advances each."""
+    query = (
+        select(Alert)
+        .where(Alert.status == AlertStatus.OPEN, col(Alert.next_at) <= now)
+        .order_by(col(Alert.next_at), col(Alert.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list((await session.exec(query)).all())
+
+
+async def involvement(session: AsyncSession, case_id: int) -> tuple[set[str], set[int]]:
+    """The roles the case's procedure notified, and the staff its pings reached."""
+    roles = {role for alert in await of_case(session, case_id) for role in alert.roles}
+    pinged = {d.staff_id for d in await outbox.of_case(session, case_id) if d.staff_id is not None}
+    return roles, pinged
