@@ -2,12 +2,40 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 COMPARATORS = ("equals", "in", "gte", "gt", "lte", "lt", "contains", "answered", "count_gte")
+# No list a step records is longer (people: 100, photos: 50, options: 30).
+MAX_COUNT = 1000
+
+
+def _scalar(value: Any) -> Any:
+    """What an answer or setting is compared with: text, a finite number, true / false."""
+    if value is None or isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    if isinstance(value, float):
+        raise ValueError("compare with a finite number, not .nan or .inf")
+    raise ValueError(
+        "compare with a single value (text, a number, true or false), not a list or mapping"
+    )
+
+
+Scalar = Annotated[Any, BeforeValidator(_scalar)]
 
 
 class _Strict(BaseModel):
@@ -25,15 +53,24 @@ Number = float | SettingRef
 
 class AnswerCondition(_Strict):
     answer: str
-    equals: Any = None
-    in_: list[Any] | None = Field(default=None, alias="in")
+    equals: Scalar = None
+    in_: list[Scalar] | None = Field(default=None, alias="in")
     gte: Number | None = None
     gt: Number | None = None
     lte: Number | None = None
     lt: Number | None = None
     contains: str | None = None
     answered: bool | None = None
-    count_gte: int | None = None
+    count_gte: int | None = Field(default=None, ge=0, le=MAX_COUNT)
+
+    @field_validator("gte", "gt", "lte", "lt", mode="before")
+    @classmethod
+    def _finite(cls, value: Any) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError("compare with a finite number, not .nan or .inf")
+        if isinstance(value, bool):
+            raise ValueError("compare with a number or {setting: NAME}, not true or false")
+        return value
 
     @model_validator(mode="before")
     @classmethod
@@ -58,7 +95,7 @@ class AnswerCondition(_Strict):
 class SettingCondition(_Strict):
     setting: str
     is_set: bool | None = Field(default=None, alias="set")
-    equals: Any = None
+    equals: Scalar = None
 
     @model_validator(mode="after")
     def _one_operator(self) -> SettingCondition:

@@ -21,6 +21,16 @@ from bot.flows.conditions import Condition
 
 LANGS = ("zh", "en")
 IDENT = r"^[a-z][a-z0-9_]{0,63}$"
+# The largest magnitude of a number answer, and of a number step's min and max: a quadrillion
+# is far beyond any amount, count or measure a report records, and below 2**53, so every whole
+# number up to it is exact as a float and Babel formats it without losing digits. Beyond it lie
+# typos, "9" held down, values Babel cannot format (10**27 and up) and infinity.
+NUMBER_LIMIT = 10**15
+# A deadline further away than a year is no deadline a night shift works to (and a huge one
+# would overflow ``timedelta``).
+LONGEST_DURATION = timedelta(days=366)
+# ``version`` is stored on each case in a 32-bit integer column.
+MAX_VERSION = 2**31 - 1
 
 
 def _languages(value: dict[str, Any]) -> dict[str, Any]:
@@ -64,10 +74,11 @@ class PersonField(Option):
 
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d)\s*$")
+_LONGEST_MINUTES = int(LONGEST_DURATION.total_seconds()) // 60
 
 
 def parse_duration(value: Any) -> timedelta:
-    """``30`` (minutes), ``"30m"``, ``"12h"``, ``"2d"``."""
+    """``30`` (minutes), ``"30m"``, ``"12h"``, ``"2d"``; at most :data:`LONGEST_DURATION`."""
     if isinstance(value, bool):
         raise ValueError("a duration is minutes or a text like 30m, 12h, 2d")
     if isinstance(value, int):
@@ -76,10 +87,14 @@ def parse_duration(value: Any) -> timedelta:
         match = _DURATION.match(str(value))
         if not match:
             raise ValueError("a duration is minutes or a text like 30m, 12h, 2d")
-        amount, unit = int(match.group(1)), match.group(2)
+        digits, unit = match.group(1), match.group(2)
+        # More digits than any duration up to the limit has: refused before int() reads them.
+        amount = int(digits) if len(digits) <= 9 else _LONGEST_MINUTES + 1
         minutes = amount * {"m": 1, "min": 1, "h": 60, "d": 1440}[unit]
     if minutes <= 0:
         raise ValueError("a duration must be positive")
+    if minutes > _LONGEST_MINUTES:
+        raise ValueError(f"a duration must be at most {LONGEST_DURATION.days} days")
     return timedelta(minutes=minutes)
 
 
@@ -190,10 +205,15 @@ class TextStep(StepBase):
     max_length: int = Field(default=2000, ge=1, le=4000)
 
 
+# A finite bound within the answers a number step accepts (``.nan`` or ``.inf`` would make
+# every comparison false or true and break the hint's formatting).
+Bound = Annotated[float, Field(allow_inf_nan=False, ge=-NUMBER_LIMIT, le=NUMBER_LIMIT)]
+
+
 class NumberStep(StepBase):
     kind: Literal["number"]
-    min: float | None = None
-    max: float | None = None
+    min: Bound | None = None
+    max: Bound | None = None
     integer: bool = False
     unit: Text | None = None
 
@@ -298,7 +318,7 @@ class Section(_Strict):
 
 class Playbook(_Strict):
     id: str = Field(pattern=IDENT)
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_VERSION)
     group: Literal["security", "hotel", "complaints", "drills", "other"] = "other"
     title: Text
     summary: Text | None = None

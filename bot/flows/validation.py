@@ -7,11 +7,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from bot.flows.conditions import (
+    MAX_COUNT,
     AnswerCondition,
     SettingRef,
     answer_conditions,
     answer_refs,
     evaluate,
+    leaves,
     setting_conditions,
     setting_refs,
 )
@@ -28,7 +30,11 @@ from bot.flows.schema import (
 from bot.staff.roles import ROLES
 
 _MISSING = object()
-_MAX_COMBINATIONS = 50_000
+_MAX_COMBINATIONS = 50_000  # per step; a step with more is not checked for reachability
+# The whole playbook's reachability work (combinations times the comparisons each evaluates):
+# a fifth of a second or so, so that no file can make ``flows check`` or start-up hang. The
+# shipped playbooks need 3% of it at most; steps beyond it are not checked, as above.
+_MAX_WORK = 1_000_000
 _LIST_KINDS = ("checklist", "photos", "people")
 
 
@@ -212,7 +218,8 @@ def _candidates(step: Any, constants: list[Any]) -> list[Any]:
                 numbers.update({constant - 1, constant, constant + 1})
         values = sorted(numbers)
     elif step.kind in _LIST_KINDS:
-        size = max([c for c in constants if isinstance(c, int)] + [1])
+        # One more than any list a step can hold, whatever number a condition names.
+        size = min(max([c for c in constants if isinstance(c, int)] + [1]), MAX_COUNT + 1)
         values = [[], ["x"] * size]
     else:
         values = ["x", *[c for c in constants if c is not None]]
@@ -244,6 +251,7 @@ def _check_reachability(book: Playbook, add: Any) -> None:
                 if compared.equals not in values:
                     values.append(compared.equals)
 
+    budget = _MAX_WORK
     for index, step in enumerate(book.steps):
         if step.when is None:
             continue
@@ -256,8 +264,15 @@ def _check_reachability(book: Playbook, add: Any) -> None:
         total = 1
         for domain in domains:
             total *= len(domain)
+            if total > _MAX_COMBINATIONS:
+                break
         if total > _MAX_COMBINATIONS:
             continue
+        comparisons = sum(_size(book.step(r).when) for r in refs) + _size(step.when)
+        work = total * (comparisons + len(refs) + 1)
+        if work > budget:
+            continue
+        budget -= work
         if not any(
             _reachable(book, step, refs, names, combo) for combo in itertools.product(*domains)
         ):
@@ -266,6 +281,10 @@ def _check_reachability(book: Playbook, add: Any) -> None:
                 f"steps[{index}:{step.id}].when",
                 "this step can never be reached: its condition is never true",
             )
+
+
+def _size(cond: Any) -> int:
+    return 0 if cond is None else sum(1 for _ in leaves(cond))
 
 
 def _setting_names(book: Playbook, step_id: str) -> list[str]:

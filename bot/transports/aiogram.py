@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import logging
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
 from typing import Any
@@ -47,6 +48,9 @@ from bot.transports.front import Front
 from bot.transports.port import DownloadFailed, EditRefused, Keyboard, Menu, PhotoFile
 from bot.transports.render import Rows
 from bot.transports.retry import backoff, retrying
+from bot.transports.updates import brief, update_id_of
+
+log = logging.getLogger(__name__)
 
 
 def retry_delay(exc: BaseException, attempt: int) -> float | None:
@@ -278,9 +282,24 @@ class AiogramTransport:
         )
 
     def feed(self, data: dict[str, Any]) -> None:
-        task = asyncio.create_task(self.dispatcher.feed_raw_update(self.bot, data))
+        """Handle an update the webhook received, in the background. One aiogram cannot read
+        is logged and dropped: Telegram would only send it again."""
+        try:
+            update = Update.model_validate(data, context={"bot": self.bot})
+        except Exception as exc:  # pydantic's ValidationError, or a RecursionError
+            log.warning(
+                "update %s dropped: not a valid update (%s)", update_id_of(data), brief(exc)
+            )
+            return
+        task = asyncio.create_task(self._feed(update))
         self._fed.add(task)
         task.add_done_callback(self._fed.discard)
+
+    async def _feed(self, update: Update) -> None:
+        try:
+            await self.dispatcher.feed_update(self.bot, update)
+        except Exception:  # the front end catches what the engine raises; this is a last resort
+            log.exception("update %s failed", update.update_id)
 
     async def close(self, timeout: float) -> None:  # noqa: ASYNC109
         await self.front.drain(timeout)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import warnings
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
@@ -29,6 +30,9 @@ from bot.transports.front import Front
 from bot.transports.port import EditRefused, Keyboard, Menu, PhotoFile
 from bot.transports.render import Rows
 from bot.transports.retry import backoff, retrying
+from bot.transports.updates import brief, update_id_of
+
+log = logging.getLogger(__name__)
 
 
 def _seconds(exc: RetryAfter) -> float:
@@ -244,7 +248,15 @@ class PtbTransport:
         )
 
     def feed(self, data: dict[str, Any]) -> None:
-        update = Update.de_json(data, self.application.bot)
+        """Queue an update the webhook received. One PTB cannot read is logged and dropped:
+        Telegram would only send it again."""
+        try:
+            update = Update.de_json(data, self.application.bot)
+        except Exception as exc:  # de_json trusts its input: AttributeError, TypeError...
+            log.warning(
+                "update %s dropped: not a valid update (%s)", update_id_of(data), brief(exc)
+            )
+            return
         self.application.update_queue.put_nowait(update)
 
     async def close(self, timeout: float) -> None:  # noqa: ASYNC109

@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot.transports.updates import fits
+
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 Feed = Callable[[dict[str, Any]], None]
@@ -29,11 +31,22 @@ def application(path: str, secret: str, feed: Feed) -> web.Application:
             return web.Response(status=401, text="unauthorized")
         try:
             data = await request.json()
+        except RecursionError:
+            # Valid JSON nested too deeply to read. It came with the secret, and Telegram would
+            # send it again and again on any error: acknowledged, logged and dropped.
+            log.warning("webhook update dropped: JSON nested too deeply to read")
+            return web.Response(text="ok")
         except ValueError:
             return web.Response(status=400, text="not JSON")
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             return web.Response(status=400, text="not an update")
-        feed(data)  # handled in the background; Telegram waits for nothing but this answer
+        if not fits(data["update_id"]):
+            log.warning("webhook update dropped: update_id is not a 64-bit integer")
+            return web.Response(text="ok")
+        try:
+            feed(data)  # handled in the background; Telegram waits for nothing but this answer
+        except Exception:  # each transport drops what it cannot read; this is a last resort
+            log.exception("webhook update %s dropped", data["update_id"])
         return web.Response(text="ok")
 
     async def health(_request: web.Request) -> web.Response:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,10 +17,29 @@ _PATTERN = re.compile(
     r"(?P<h>\d{1,2})\s*[:点时]\s*(?P<mi>\d{1,2})?\s*分?$"
 )
 _FUTURE_TOLERANCE = timedelta(minutes=5)
+# The plausible range of a typed moment. A year outside it is a typo ("0026-11-21",
+# "2062-11-21"), never an incident: nothing a duty handler records happened before 1970 (the
+# Unix epoch, below which time libraries and clients misbehave), and year 1 or year 9999 would
+# overflow when converted with the site's time zone. Where a step allows the future (a planned
+# call-back or visit), the procedures schedule nothing more than a year ahead.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+FUTURE_LIMIT = timedelta(days=366)
+
+
+class Implausible(Exception):
+    """A readable time outside the plausible range (``too_early``: before 1970)."""
+
+    def __init__(self, too_early: bool) -> None:
+        super().__init__("too early" if too_early else "too far ahead")
+        self.too_early = too_early
 
 
 def parse_moment(text: str, now: datetime, tz: ZoneInfo, past_only: bool) -> datetime | None:
-    """A typed local time as an aware UTC datetime; None when it cannot be read."""
+    """A typed local time as an aware UTC datetime; None when it cannot be read.
+
+    Raises :class:`Implausible` for a date before 1970 or in a year after the next one (checked
+    before any time-zone arithmetic, which would overflow near year 1 or 9999).
+    """
     match = _PATTERN.match(fold(text))
     if not match:
         return None
@@ -34,12 +53,19 @@ def parse_moment(text: str, now: datetime, tz: ZoneInfo, past_only: bool) -> dat
                 moment -= timedelta(days=1)  # "23:50" typed at 00:10 means last night
         else:
             year = int(parts["y"]) if parts["y"] else local_now.year
+            if year < EARLIEST.year:
+                raise Implausible(too_early=True)
+            if year > local_now.year + 1:
+                raise Implausible(too_early=False)
             moment = datetime(year, int(parts["mo"]), int(parts["d"]), hour, minute, tzinfo=tz)
             if not parts["y"] and past_only and moment - local_now > timedelta(days=180):
                 moment = moment.replace(year=year - 1)  # "12-31 23:50" typed on 1 January
     except ValueError:
         return None
-    return moment.astimezone(ZoneInfo("UTC"))
+    moment = moment.astimezone(UTC)
+    if moment < EARLIEST:
+        raise Implausible(too_early=True)  # 1970-01-01 00:00 east of Greenwich
+    return moment
 
 
 class DateTimeKind(StepKind):
@@ -59,7 +85,12 @@ class DateTimeKind(StepKind):
     def on_text(self, step: Any, io: StepIO, text: str) -> Result:
         if fold(text) in _NOW_WORDS:
             return Answered(io.now.isoformat())
-        moment = parse_moment(text, io.now, io.tr.tz, step.past_only)
+        try:
+            moment = parse_moment(text, io.now, io.tr.tz, step.past_only)
+        except Implausible as implausible:
+            if implausible.too_early:
+                return Invalid(io.tr._("That date is before 1970. Please check the year."))
+            return self._too_late(step, io)
         if moment is None:
             return Invalid(
                 io.tr._(
@@ -67,9 +98,18 @@ class DateTimeKind(StepKind):
                     text=text.strip()[:40],
                 )
             )
-        if step.past_only and moment > io.now + _FUTURE_TOLERANCE:
-            return Invalid(io.tr._("That time is in the future. Please check it."))
+        latest = io.now + (_FUTURE_TOLERANCE if step.past_only else FUTURE_LIMIT)
+        if moment > latest:
+            return self._too_late(step, io)
         return Answered(moment.isoformat())
 
+    def _too_late(self, step: Any, io: StepIO) -> Invalid:
+        if step.past_only:
+            return Invalid(io.tr._("That time is in the future. Please check it."))
+        return Invalid(io.tr._("That date is more than a year ahead. Please check the year."))
+
     def format(self, step: Any, tr: Translator, value: Any) -> str:
-        return tr.datetime(datetime.fromisoformat(value))
+        try:
+            return tr.datetime(datetime.fromisoformat(value))
+        except (TypeError, ValueError, OverflowError):
+            return str(value)  # a value recorded before the bounds existed: shown as stored
