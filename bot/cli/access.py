@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import aiohttp
 
 from bot.app import open_database
-from bot.cli_admin import UsageError, check_role, site_for
+from bot.cli.common import UsageError, check_role, site_for
 from bot.config import Settings
 from bot.i18n import Translator
 from bot.staff import invites, requests

@@ -14,7 +14,7 @@ from bot.flows.validation import check_playbook
 from bot.i18n import TEXT_KEYS, Translator
 
 
-def flows_command(args: Any, settings: Settings, tr: Translator) -> int:
+async def flows_command(args: Any, settings: Settings, tr: Translator) -> int:
     if args.flows_command == "check":
         return _check(args.dir, settings, tr)
     lang = args.lang or TEXT_KEYS.get(settings.site.locale, "zh")

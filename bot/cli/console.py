@@ -9,7 +9,7 @@ from typing import Any, TextIO
 from bot.app import build_app
 from bot.config import Settings
 from bot.engine.incoming import UserRef
-from bot.i18n import Catalogs, Translator
+from bot.i18n import Translator
 from bot.sites import service as sites
 from bot.staff import service as staff_service
 from bot.staff.models import Staff
@@ -19,13 +19,14 @@ DEMO_TELEGRAM_ID = 1
 
 
 async def console_command(
-    args: Any, settings: Settings, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
+    args: Any,
+    settings: Settings,
+    tr: Translator,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
 ) -> int:
+    """The console's own lines speak the deployment's default language (``tr``)."""
     app = await build_app(settings)
-    # The console's own lines speak the deployment's default language.
-    tr = Catalogs(settings.i18n.locales_dir).translator(
-        settings.site.locale, settings.site.timezone
-    )
     try:
         member = await _choose_user(app, args.as_user, settings, tr, stdin, stdout)
         if member is None:

@@ -1,38 +1,50 @@
-"""The ``dutybot`` command: run, db, flows, site, staff, console."""
+"""The ``dutybot`` argument parser: every command group, and the values argparse leaves as text.
+
+Each leaf command names its handler as ``"module:function"`` (``set_defaults(handler=…)``); the
+module is imported only when that command runs, so ``dutybot flows show`` never loads the database
+layer. A new command group is a function here that adds its sub-parser, and a module under
+``bot/cli/`` holding its handler ``async def …(args, settings, tr) -> int``.
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
-import sys
 from pathlib import Path
 from typing import Any
 
-from bot.config import ConfigError, Settings, load_settings
-from bot.flows.loader import PlaybookError
-from bot.i18n import SUPPORTED, Catalogs, Translator
+from bot.i18n import SUPPORTED, Translator
 
 # As [access] invite_hours allows.
 MAX_INVITE_HOURS = 24 * 30
 # Ids live in BIGINT columns; a longer number is no id.
 MAX_ID = 2**63 - 1
 
+Commands = Any  # argparse's private _SubParsersAction
 
-def _parser(tr: Translator) -> argparse.ArgumentParser:
+
+def build_parser(tr: Translator) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dutybot",
         description=tr._("Run and administer dutybot: run, db, flows, site, staff, console."),
     )
     parser.add_argument("--config", type=Path, help=tr._("TOML settings file (or $DUTYBOT_CONFIG)"))
     commands = parser.add_subparsers(dest="command", required=True)
+    for add_group in (_db, _flows, _console, _site, _staff, _run):
+        add_group(commands, tr)
+    return parser
 
+
+def _db(commands: Commands, tr: Translator) -> None:
     db = commands.add_parser("db", help=tr._("database schema")).add_subparsers(
         dest="db_command", required=True
     )
-    db.add_parser("upgrade", help=tr._("apply all migrations"))
-    db.add_parser("current", help=tr._("show the schema revision"))
+    upgrade = db.add_parser("upgrade", help=tr._("apply all migrations"))
+    current = db.add_parser("current", help=tr._("show the schema revision"))
+    for sub in (upgrade, current):
+        sub.set_defaults(handler="bot.cli.db:db_command")
 
+
+def _flows(commands: Commands, tr: Translator) -> None:
     flows = commands.add_parser("flows", help=tr._("playbooks")).add_subparsers(
         dest="flows_command", required=True
     )
@@ -45,7 +57,7 @@ def _parser(tr: Translator) -> argparse.ArgumentParser:
     )
     show = flows.add_parser("show", help=tr._("print a procedure as readable text"))
     show.add_argument("name")
-    # Values with a fixed set of choices are checked by _check_values, in the reader's language.
+    # Values with a fixed set of choices are checked by check_values, in the reader's language.
     show.add_argument("--lang", metavar="{zh,en}", default=None)  # default: the site language
     show.add_argument(
         "--format",
@@ -53,10 +65,17 @@ def _parser(tr: Translator) -> argparse.ArgumentParser:
         default="text",
         help=tr._("readable text, or a Mermaid flowchart of the branches"),
     )
+    for sub in (check, show):
+        sub.set_defaults(handler="bot.cli.flows:flows_command")
 
+
+def _console(commands: Commands, tr: Translator) -> None:
     console = commands.add_parser("console", help=tr._("chat in the terminal, no Telegram needed"))
     console.add_argument("--as", dest="as_user", help=tr._("staff name or Telegram id to act as"))
+    console.set_defaults(handler="bot.cli.console:console_command")
 
+
+def _site(commands: Commands, tr: Translator) -> None:
     locales = "{" + ",".join(SUPPORTED) + "}"
     site = commands.add_parser("site", help=tr._("sites")).add_subparsers(
         dest="site_command", required=True
@@ -66,12 +85,17 @@ def _parser(tr: Translator) -> argparse.ArgumentParser:
     site_add.add_argument("name")
     site_add.add_argument("--timezone")
     site_add.add_argument("--locale", metavar=locales)
-    site.add_parser("list", help=tr._("list sites"))
+    site_list = site.add_parser("list", help=tr._("list sites"))
     site_set = site.add_parser("set", help=tr._("set a site setting (empty value clears it)"))
     site_set.add_argument("code")
     site_set.add_argument("key")
     site_set.add_argument("value")
+    for sub in (site_add, site_list, site_set):
+        sub.set_defaults(handler="bot.cli.site:site_command")
 
+
+def _staff(commands: Commands, tr: Translator) -> None:
+    locales = "{" + ",".join(SUPPORTED) + "}"
     staff = commands.add_parser("staff", help=tr._("staff")).add_subparsers(
         dest="staff_command", required=True
     )
@@ -83,7 +107,9 @@ def _parser(tr: Translator) -> argparse.ArgumentParser:
     )
     staff_add.add_argument("--site", help=tr._("site code (default: the only site)"))
     staff_add.add_argument("--locale", metavar=locales)
-    staff.add_parser("list", help=tr._("list staff"))
+    staff_list = staff.add_parser("list", help=tr._("list staff"))
+    for sub in (staff_add, staff_list):
+        sub.set_defaults(handler="bot.cli.staff:staff_command")
     invite = staff.add_parser("invite", help=tr._("print a single-use invite link"))
     invite.add_argument("--role", required=True, help=tr._("the role the invite gives"))
     invite.add_argument("--site", help=tr._("site code (default: the only site)"))
@@ -92,13 +118,17 @@ def _parser(tr: Translator) -> argparse.ArgumentParser:
     )
     revoke = staff.add_parser("revoke", help=tr._("take a staff member's access away"))
     revoke.add_argument("id", help=tr._("staff id, as `dutybot staff list` shows it"))
-    staff.add_parser("requests", help=tr._("list pending access requests"))
+    requests = staff.add_parser("requests", help=tr._("list pending access requests"))
+    for sub in (invite, revoke, requests):
+        sub.set_defaults(handler="bot.cli.access:access_command")
 
-    commands.add_parser("run", help=tr._("run the Telegram bot (polling or webhook)"))
-    return parser
+
+def _run(commands: Commands, tr: Translator) -> None:
+    run = commands.add_parser("run", help=tr._("run the Telegram bot (polling or webhook)"))
+    run.set_defaults(handler="bot.cli.run:run_command")
 
 
-def _check_values(args: Any, tr: Translator) -> str | None:
+def check_values(args: Any, tr: Translator) -> str | None:
     """Type the options argparse leaves as text; what is wrong with a bad one, or None.
 
     argparse would answer a bad value in English only, so numbers and choices are checked here.
@@ -142,7 +172,7 @@ def _check_values(args: Any, tr: Translator) -> str | None:
     return None
 
 
-def _early_config(argv: list[str]) -> Path | None:
+def early_config(argv: list[str]) -> Path | None:
     """The ``--config`` path, read before the full parser so that its help can be translated."""
     early = argparse.ArgumentParser(add_help=False, exit_on_error=False)
     early.add_argument("--config", type=Path)
@@ -151,85 +181,3 @@ def _early_config(argv: list[str]) -> Path | None:
     except argparse.ArgumentError:
         return None  # the full parser says what is wrong
     return config
-
-
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    try:
-        settings: Settings | None = load_settings(_early_config(argv))
-        problem = None
-    except ConfigError as exc:
-        settings, problem = None, exc
-    if settings is None:
-        # No settings, no deployment language: help and the config error stay English.
-        tr = Catalogs().translator("en", "UTC")
-    else:
-        tr = Catalogs(settings.i18n.locales_dir).translator(
-            settings.site.locale, settings.site.timezone
-        )
-    args = _parser(tr).parse_args(argv)
-    if settings is None:
-        print(f"dutybot: {problem}", file=sys.stderr)
-        return 2
-    wrong = _check_values(args, tr)
-    if wrong is not None:
-        print(f"dutybot: {wrong}", file=sys.stderr)
-        return 2
-    logging.basicConfig(
-        level=settings.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    if settings.logging.level != "DEBUG":
-        logging.getLogger("alembic").setLevel(logging.WARNING)
-    # httpx (python-telegram-bot's HTTP client) logs every request URL, and with it the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    if args.command == "flows":
-        from bot.cli_flows import flows_command
-
-        return flows_command(args, settings, tr)
-    try:
-        return asyncio.run(_async_main(args, settings, tr))
-    except KeyboardInterrupt:
-        return 130
-
-
-async def _async_main(args: Any, settings: Settings, tr: Translator) -> int:
-    from bot import cli_admin
-    from bot.storage.migrate import SchemaNotCurrent
-
-    try:
-        if args.command == "db":
-            return await cli_admin.db_command(args, settings, tr)
-        if args.command == "site":
-            return await cli_admin.site_command(args, settings, tr)
-        if args.command == "staff" and args.staff_command in ("invite", "revoke", "requests"):
-            from bot.cli_access import access_command
-
-            return await access_command(args, settings, tr)
-        if args.command == "staff":
-            return await cli_admin.staff_command(args, settings, tr)
-        if args.command == "run":
-            from bot.cli_run import run_command
-
-            return await run_command(args, settings, tr)
-        if args.command == "console":
-            from bot.cli_console import console_command
-
-            return await console_command(args, settings)
-    except SchemaNotCurrent as exc:
-        # The exception's own text is English; say the same in the deployment's language.
-        message = await cli_admin.schema_problem(settings, tr)
-        print(f"dutybot: {message or exc}", file=sys.stderr)
-        return 2
-    except PlaybookError as exc:
-        # The problem lines are technical (file:line: error: ...) and stay as they are.
-        header = tr._("Playbooks have errors:")
-        print(f"dutybot: {header}\n{exc}", file=sys.stderr)
-        return 2
-    except cli_admin.UsageError as exc:
-        print(f"dutybot: {exc}", file=sys.stderr)
-        return 2
-    return 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
