@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from bot.cli.common import UsageError
-from bot.cli.parser import build_parser, check_values, early_config
+from bot.cli.parser import argparse_speaks, build_parser, check_values, early_config
 from bot.config import ConfigError, Settings, load_settings
 from bot.flows.loader import PlaybookError
 from bot.i18n import Catalogs, Translator
@@ -29,16 +29,19 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         settings, problem = None, exc
     if settings is None:
-        # No settings, no deployment language: help and the config error stay English.
-        tr = Catalogs().translator("en", "UTC")
+        assert problem is not None
+        # The language the broken settings name, if they name one usably; else English.
+        tr = Catalogs(problem.locales_dir).translator(problem.locale, "UTC")
     else:
         tr = Catalogs(settings.i18n.locales_dir).translator(
             settings.site.locale, settings.site.timezone
         )
-    args = build_parser(tr).parse_args(argv)
-    if settings is None:
-        print(f"dutybot: {problem}", file=sys.stderr)
+    with argparse_speaks(tr):
+        args = build_parser(tr).parse_args(argv)
+    if problem is not None:
+        print(f"dutybot: {problem.explain(tr)}", file=sys.stderr)
         return 2
+    assert settings is not None
     wrong = check_values(args, tr)
     if wrong is not None:
         print(f"dutybot: {wrong}", file=sys.stderr)
@@ -57,14 +60,23 @@ def main(argv: list[str] | None = None) -> int:
 
 
 async def _dispatch(args: Any, settings: Settings, tr: Translator) -> int:
-    """Run the handler the parser named for the command (``"module:function"``)."""
+    """Run the handler the parser named for the command (``"module:function"``).
+
+    Exit codes: 0 done, 1 a check failed (the schema is not current, playbooks have errors),
+    2 a usage error or a bad value.
+    """
     module, _, function = args.handler.partition(":")
     handler = getattr(importlib.import_module(module), function)
     try:
         code: int = await handler(args, settings, tr)
-    except (UsageError, PlaybookError) as exc:
-        print(f"dutybot: {_problem(exc, tr)}", file=sys.stderr)
+    except UsageError as exc:
+        print(f"dutybot: {exc}", file=sys.stderr)  # translated already
         return 2
+    except PlaybookError as exc:
+        # The problem lines are technical (file:line: error: ...) and stay as they are.
+        header = tr._("Playbooks have errors:")
+        print(f"dutybot: {header}\n{exc}", file=sys.stderr)
+        return 1
     except Exception as exc:
         # Imported here: the database layer loads only for the commands that use it.
         from bot.storage.migrate import SchemaNotCurrent
@@ -76,13 +88,5 @@ async def _dispatch(args: Any, settings: Settings, tr: Translator) -> int:
         # The exception's own text is English; say the same in the deployment's language.
         message = await schema_problem(settings, tr)
         print(f"dutybot: {message or exc}", file=sys.stderr)
-        return 2
+        return 1
     return code
-
-
-def _problem(exc: Exception, tr: Translator) -> str:
-    if isinstance(exc, PlaybookError):
-        # The problem lines are technical (file:line: error: ...) and stay as they are.
-        header = tr._("Playbooks have errors:")
-        return f"{header}\n{exc}"
-    return str(exc)  # a UsageError, translated already

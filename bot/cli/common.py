@@ -32,6 +32,11 @@ def check_role(role: str, tr: Translator) -> str:
     return role
 
 
+def role_name(role: str, tr: Translator) -> str:
+    """A role's name in the reader's language (its id when the glossary does not know it)."""
+    return tr._(ROLES[role]) if role in ROLES else role
+
+
 async def site_for(session: Any, code: str | None, tr: Translator) -> Any:
     if code:
         site = await sites.by_code(session, code)

@@ -35,7 +35,9 @@ async def db_command(args: Any, settings: Settings, tr: Translator) -> int:
                     )
                 )
         else:
-            print((await _schema_report(db, tr))[1])
+            current, report = await _schema_report(db, tr)
+            print(report)
+            return 0 if current else 1  # a check: not what this version needs
     finally:
         await db.dispose()
     return 0

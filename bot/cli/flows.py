@@ -17,7 +17,7 @@ from bot.i18n import TEXT_KEYS, Translator
 async def flows_command(args: Any, settings: Settings, tr: Translator) -> int:
     if args.flows_command == "check":
         return _check(args.dir, settings, tr)
-    lang = args.lang or TEXT_KEYS.get(settings.site.locale, "zh")
+    lang = TEXT_KEYS[args.locale or settings.site.locale]
     return _show(args.name, lang, args.format, settings, tr)
 
 
@@ -59,7 +59,7 @@ def _show(name: str, lang: str, fmt: str, settings: Settings, tr: Translator) ->
         known = ", ".join(sorted(registry.playbooks)) or tr._("none")
         message = tr._("No playbook “{name}” (known: {known}).", name=name, known=known)
         print(f"dutybot: {message}", file=sys.stderr)
-        return 1
+        return 2
     book = registry.get(name)
     print(render_mermaid(book, lang) if fmt == "mermaid" else render_text(book, lang))
     return 0

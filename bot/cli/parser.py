@@ -9,10 +9,12 @@ layer. A new command group is a function here that adds its sub-parser, and a mo
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bot.i18n import SUPPORTED, Translator
+from bot.i18n import N_, SUPPORTED, Translator, parse_locale
 
 # As [access] invite_hours allows.
 MAX_INVITE_HOURS = 24 * 30
@@ -20,6 +22,9 @@ MAX_INVITE_HOURS = 24 * 30
 MAX_ID = 2**63 - 1
 
 Commands = Any  # argparse's private _SubParsersAction
+LOCALES = "{zh_Hans,en}"
+LISTING_FORMATS = ("table", "tsv", "json")
+SHOW_FORMATS = ("text", "mermaid")
 
 
 def build_parser(tr: Translator) -> argparse.ArgumentParser:
@@ -57,13 +62,9 @@ def _flows(commands: Commands, tr: Translator) -> None:
     )
     show = flows.add_parser("show", help=tr._("print a procedure as readable text"))
     show.add_argument("name")
-    # Values with a fixed set of choices are checked by check_values, in the reader's language.
-    show.add_argument("--lang", metavar="{zh,en}", default=None)  # default: the site language
-    show.add_argument(
-        "--format",
-        metavar="{text,mermaid}",
-        default="text",
-        help=tr._("readable text, or a Mermaid flowchart of the branches"),
+    _locale_option(show, tr, tr._("the language to show (default: the site's)"))
+    _format_option(
+        show, SHOW_FORMATS, tr._("readable text, or a Mermaid flowchart of the branches")
     )
     for sub in (check, show):
         sub.set_defaults(handler="bot.cli.flows:flows_command")
@@ -75,17 +76,33 @@ def _console(commands: Commands, tr: Translator) -> None:
     console.set_defaults(handler="bot.cli.console:console_command")
 
 
+def _locale_option(parser: argparse.ArgumentParser, tr: Translator, help: str) -> None:
+    # Checked by check_values (zh and en are accepted for zh_Hans and en).
+    parser.add_argument("--locale", metavar=LOCALES, help=help)
+
+
+def _format_option(parser: argparse.ArgumentParser, formats: tuple[str, ...], help: str) -> None:
+    metavar = "{" + ",".join(formats) + "}"
+    parser.add_argument("--format", metavar=metavar, default=formats[0], help=help)
+    parser.set_defaults(formats=formats)
+
+
+def _listing_format(parser: argparse.ArgumentParser, tr: Translator) -> None:
+    help = tr._("a readable table, or tab-separated values or JSON for scripts")
+    _format_option(parser, LISTING_FORMATS, help)
+
+
 def _site(commands: Commands, tr: Translator) -> None:
-    locales = "{" + ",".join(SUPPORTED) + "}"
     site = commands.add_parser("site", help=tr._("sites")).add_subparsers(
         dest="site_command", required=True
     )
     site_add = site.add_parser("add", help=tr._("add a site"))
     site_add.add_argument("code")
     site_add.add_argument("name")
-    site_add.add_argument("--timezone")
-    site_add.add_argument("--locale", metavar=locales)
+    site_add.add_argument("--timezone", help=tr._("default: [site] timezone"))
+    _locale_option(site_add, tr, tr._("the site's language (default: [site] locale)"))
     site_list = site.add_parser("list", help=tr._("list sites"))
+    _listing_format(site_list, tr)
     site_set = site.add_parser("set", help=tr._("set a site setting (empty value clears it)"))
     site_set.add_argument("code")
     site_set.add_argument("key")
@@ -95,7 +112,6 @@ def _site(commands: Commands, tr: Translator) -> None:
 
 
 def _staff(commands: Commands, tr: Translator) -> None:
-    locales = "{" + ",".join(SUPPORTED) + "}"
     staff = commands.add_parser("staff", help=tr._("staff")).add_subparsers(
         dest="staff_command", required=True
     )
@@ -106,8 +122,9 @@ def _staff(commands: Commands, tr: Translator) -> None:
         "--role", action="append", required=True, help=tr._("repeat for several roles")
     )
     staff_add.add_argument("--site", help=tr._("site code (default: the only site)"))
-    staff_add.add_argument("--locale", metavar=locales)
+    _locale_option(staff_add, tr, tr._("the person's language (default: the site's)"))
     staff_list = staff.add_parser("list", help=tr._("list staff"))
+    _listing_format(staff_list, tr)
     for sub in (staff_add, staff_list):
         sub.set_defaults(handler="bot.cli.staff:staff_command")
     invite = staff.add_parser("invite", help=tr._("print a single-use invite link"))
@@ -119,6 +136,7 @@ def _staff(commands: Commands, tr: Translator) -> None:
     revoke = staff.add_parser("revoke", help=tr._("take a staff member's access away"))
     revoke.add_argument("id", help=tr._("staff id, as `dutybot staff list` shows it"))
     requests = staff.add_parser("requests", help=tr._("list pending access requests"))
+    _listing_format(requests, tr)
     for sub in (invite, revoke, requests):
         sub.set_defaults(handler="bot.cli.access:access_command")
 
@@ -155,20 +173,24 @@ def check_values(args: Any, tr: Translator) -> str | None:
                 "{option} takes a positive whole number, not “{value}”.", option=option, value=raw
             )
         setattr(args, dest, value)
-    choices = (
-        ("locale", "--locale", SUPPORTED),
-        ("lang", "--lang", ("zh", "en")),
-        ("format", "--format", ("text", "mermaid")),
-    )
-    for dest, option, allowed in choices:
-        chosen = getattr(args, dest, None)
-        if chosen is not None and chosen not in allowed:
+    locale = getattr(args, "locale", None)
+    if locale is not None:
+        args.locale = parse_locale(locale)
+        if args.locale is None:
             return tr._(
                 "{option} takes one of {choices}, not “{value}”.",
-                option=option,
-                choices=", ".join(allowed),
-                value=chosen,
+                option="--locale",
+                choices=tr.join(SUPPORTED),
+                value=locale,
             )
+    formats = getattr(args, "formats", None)
+    if formats is not None and args.format not in formats:
+        return tr._(
+            "{option} takes one of {choices}, not “{value}”.",
+            option="--format",
+            choices=tr.join(formats),
+            value=args.format,
+        )
     return None
 
 
@@ -181,3 +203,41 @@ def early_config(argv: list[str]) -> Path | None:
     except argparse.ArgumentError:
         return None  # the full parser says what is wrong
     return config
+
+
+# argparse's own words (usage, help headings, its errors), for the catalog: argparse looks them
+# up through the ``_`` and ``ngettext`` of its module, which ``argparse_speaks`` points at ours.
+ARGPARSE_MESSAGES = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("the following arguments are required: %s"),
+    N_("one of the arguments %s is required"),
+    N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("expected one argument"),
+    N_("expected at most one argument"),
+    N_("expected at least one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("unexpected option string: %s"),
+    N_("not allowed with argument %s"),
+    N_("ignored explicit argument %r"),
+    N_("unknown parser %(parser_name)r (choices: %(choices)s)"),
+    N_("can't open '%(filename)s': %(error)s"),
+)
+
+
+@contextmanager
+def argparse_speaks(tr: Translator) -> Iterator[None]:
+    """argparse's own text in the reader's language while a parser is built and used."""
+    names = vars(argparse)  # the module's globals: argparse calls _() and ngettext() from there
+    saved = names["_"], names["ngettext"]
+    names["_"], names["ngettext"] = tr.gettext, tr.ngettext
+    try:
+        yield
+    finally:
+        names["_"], names["ngettext"] = saved

@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.app import open_database
 from bot.cli.common import UsageError, not_empty, now, site_for
+from bot.cli.table import listing
 from bot.config import Settings
 from bot.flows.registry import load_registry
-from bot.i18n import Translator
+from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.sites import service as sites
+from bot.sites.models import Site
 from bot.storage.migrate import ensure_current
 
 
@@ -81,10 +83,7 @@ async def site_command(args: Any, settings: Settings, tr: Translator) -> int:
                     )
                 )
             elif args.site_command == "list":
-                for site in await sites.all_sites(session):
-                    print(
-                        f"{site.code}\t{site.name}\t{site.timezone}\t{site.locale}\t{site.settings}"
-                    )
+                print(_site_listing(args.format, await sites.all_sites(session), tr))
             else:
                 found = await site_for(session, args.code, tr)
                 value = parse_setting(args.key, args.value, settings, tr)
@@ -103,3 +102,37 @@ async def site_command(args: Any, settings: Settings, tr: Translator) -> int:
     finally:
         await db.dispose()
     return 0
+
+
+def _site_listing(fmt: str, every: list[Site], tr: Translator) -> str:
+    if not every and fmt == "table":
+        return tr._("No site yet: add one with `dutybot site add CODE NAME`.")
+    keys = ("code", "name", "timezone", "locale", "settings")
+    records: list[dict[str, Any]] = [
+        {
+            "code": site.code,
+            "name": site.name,
+            "timezone": site.timezone,
+            "locale": site.locale,
+            "settings": dict(site.settings or {}),
+        }
+        for site in every
+    ]
+    headers = [
+        tr._("Code"),
+        tr._("Site name"),
+        tr._("Time zone"),
+        tr._("Language"),
+        tr._("Settings"),
+    ]
+    cells = [
+        [
+            record["code"],
+            record["name"],
+            record["timezone"],
+            LANGUAGE_NAMES.get(record["locale"], record["locale"]),
+            tr.join(f"{key} = {value}" for key, value in record["settings"].items()) or "—",
+        ]
+        for record in records
+    ]
+    return listing(fmt, keys, records, headers, cells)
