@@ -170,12 +170,12 @@ def test_flows_check_command(tmp_path: Path) -> None:
 def test_flows_show_command(tmp_path: Path) -> None:
     shown = run_cli("flows", "show", "lost_property", "--locale", "en", cwd=tmp_path)
     assert shown.returncode == 0, shown.stderr
-    assert "Lost or stolen property" in shown.stdout
+    assert shown.stdout.startswith("Lost or stolen property  [lost_property v1 · Security]")
     assert (
-        "only when (police_requested = True OR value_large = True OR value_estimate ≥ "
+        "only when (Owner asks for police = yes OR Large value = yes OR Estimated value ≥ "
         "setting large_value_threshold)" in shown.stdout
     )
-    assert "notify security_chief, service_centre_head, property_manager" in shown.stdout
+    assert "notify: Security chief, Service-centre head, Property manager" in shown.stdout
     for spelling in ("zh", "zh_Hans"):  # zh is accepted for zh_Hans
         chart = run_cli(
             "flows",
