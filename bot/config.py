@@ -6,20 +6,23 @@ Precedence, highest first: environment (``DUTYBOT_<SECTION>__<KEY>``), the TOML 
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot.escalation.chains import EscalationSettings
+from bot.i18n import DEFAULT_LOCALE, N_, Catalogs, Translator, parse_locale
 
 CONFIG_ENV = "DUTYBOT_CONFIG"
+ENV_PREFIX = "DUTYBOT_"
 
 
 class _Section(BaseModel):
@@ -43,7 +46,7 @@ class DatabaseSettings(_Section):
             return "postgresql+asyncpg://" + value.split("://", 1)[1]
         if value.startswith("sqlite://"):
             return "sqlite+aiosqlite://" + value.split("://", 1)[1]
-        raise ValueError("must be a sqlite:// or postgresql:// URL")
+        raise SettingValueError(N_("must be a sqlite:// or postgresql:// URL"))
 
 
 class MediaSettings(_Section):
@@ -63,12 +66,14 @@ class SiteDefaults(_Section):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
+            raise SettingValueError(
+                N_("unknown time zone “{value}”; use a name such as Asia/Shanghai"), value=value
+            ) from exc
         return value
 
     @field_validator("locale")
     @classmethod
-    def _known_locale(cls, value: str) -> str:
+    def _supported_locale(cls, value: str) -> str:
         return check_locale(value)
 
 
@@ -101,7 +106,9 @@ class TelegramSettings(_Section):
     @classmethod
     def _secret_charset(cls, value: str) -> str:
         if value and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
-            raise ValueError("1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+            raise SettingValueError(
+                N_("use 1 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+            )
         return value
 
 
@@ -156,16 +163,70 @@ class Settings(BaseSettings):
         return (env_settings, init_settings)
 
 
-class ConfigError(Exception):
-    """A setting is wrong; the message names the key."""
+class SettingValueError(ValueError):
+    """A validator's refusal, as an English msgid and its values, translated when shown."""
+
+    def __init__(self, msgid: str, **values: Any) -> None:
+        super().__init__(msgid.format(**values) if values else msgid)
+        self.msgid = msgid
+        self.values = values
 
 
 def check_locale(value: str) -> str:
-    try:
-        Locale.parse(value)
-    except (UnknownLocaleError, ValueError) as exc:
-        raise ValueError(f"unknown locale {value!r}") from exc
-    return value
+    locale = parse_locale(value)
+    if locale is None:
+        raise SettingValueError(
+            N_("only zh_Hans and en are supported (zh for zh_Hans), not “{value}”"), value=value
+        )
+    return locale
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One thing wrong: which key (``site.timezone``), and what, as a msgid with its values."""
+
+    key: str | None  # None: the file as a whole
+    msgid: str
+    values: dict[str, Any] = field(default_factory=dict)
+    # The environment variable that overrides the key; None for a key that does not exist.
+    env: str | None = None
+
+    def explain(self, tr: Translator) -> str:
+        problem = tr._(self.msgid, **self.values)
+        if self.key is None:
+            return problem
+        if self.env is None:
+            return tr._("{key}: {problem}", key=self.key, problem=problem)
+        return tr._("{key} (env {env}): {problem}", key=self.key, env=self.env, problem=problem)
+
+
+class ConfigError(Exception):
+    """The settings cannot be used; each problem names its key.
+
+    ``locale`` is the deployment's language as far as the broken settings tell it, so that the
+    message can be shown in it; ``str()`` is the English text.
+    """
+
+    def __init__(
+        self,
+        problems: list[ConfigProblem],
+        *,
+        path: Path | None = None,
+        locale: str = "en",
+        locales_dir: Path | None = None,
+    ) -> None:
+        self.problems = problems
+        self.path = path
+        self.locale = locale
+        self.locales_dir = locales_dir
+        super().__init__(self.explain(Catalogs().translator("en", "UTC")))
+
+    def explain(self, tr: Translator) -> str:
+        if self.path is None:
+            header = tr._("invalid configuration:")
+        else:
+            header = tr._("invalid configuration in {path}:", path=str(self.path))
+        return "\n".join([header, *(f"  {problem.explain(tr)}" for problem in self.problems)])
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -173,25 +234,127 @@ def load_settings(path: Path | None = None) -> Settings:
     if path is None and os.environ.get(CONFIG_ENV):
         path = Path(os.environ[CONFIG_ENV])
     data: dict[str, Any] = {}
+    values: dict[str, Any]
     if path is not None:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
-            raise ConfigError(f"config file not found: {path}") from exc
+            problem = ConfigProblem(None, N_("config file not found: {path}"), {"path": path})
+            raise _error([problem], None, None) from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            values = {"path": path, "error": exc}
+            problem = ConfigProblem(None, N_("cannot read the config file {path}: {error}"), values)
+            raise _error([problem], None, None) from exc
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+            values = {"path": path, "error": exc}
+            problem = ConfigProblem(None, N_("{path}: not valid TOML: {error}"), values)
+            raise _error([problem], None, None) from exc
     try:
         return Settings(**data)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, path)) from exc
+        raise _error(_problems(exc), path, data) from exc
 
 
-def _describe(exc: ValidationError, path: Path | None) -> str:
-    where = f" in {path}" if path else ""
-    lines = [f"invalid configuration{where}:"]
+def _error(
+    problems: list[ConfigProblem], path: Path | None, data: dict[str, Any] | None
+) -> ConfigError:
+    locale, locales_dir = _readable_language(data)
+    return ConfigError(problems, path=path, locale=locale, locales_dir=locales_dir)
+
+
+def _env(name: str) -> str | None:
+    """An environment variable, its name in any case (as pydantic-settings reads them)."""
+    wanted = name.upper()
+    return next((value for key, value in os.environ.items() if key.upper() == wanted), None)
+
+
+def _env_name(*parts: str) -> str:
+    return ENV_PREFIX + "__".join(part.upper() for part in parts)
+
+
+def _readable_language(data: dict[str, Any] | None) -> tuple[str, Path | None]:
+    """The site language (and catalog folder) that settings which failed configure, if they say.
+
+    ``data`` is the file's content, None when the file could not be read. A language configured
+    nowhere is the default (zh_Hans); one that is configured but not usable, or hidden in a file
+    that cannot be read, leaves English: nobody can tell what was meant.
+    """
+    raw: Any = _env(_env_name("site", "locale"))
+    folder: Any = _env(_env_name("i18n", "locales_dir"))
+    if data is not None:
+        site, i18n = data.get("site"), data.get("i18n")
+        if raw is None:
+            raw = site.get("locale", DEFAULT_LOCALE) if isinstance(site, dict) else DEFAULT_LOCALE
+        if folder is None and isinstance(i18n, dict):
+            folder = i18n.get("locales_dir")
+    locale = parse_locale(raw) if isinstance(raw, str) else None
+    return locale or "en", Path(folder) if isinstance(folder, str) and folder else None
+
+
+# pydantic's error types, in words an operator reads (the values come from the error's context).
+_TYPE_WORDS = {
+    "greater_than": N_("must be greater than {gt}, not {input}"),
+    "greater_than_equal": N_("must be at least {ge}, not {input}"),
+    "less_than": N_("must be less than {lt}, not {input}"),
+    "less_than_equal": N_("must be at most {le}, not {input}"),
+    "literal_error": N_("must be one of {expected}, not “{input}”"),
+    "int_parsing": N_("must be a whole number, not “{input}”"),
+    "int_type": N_("must be a whole number, not “{input}”"),
+    "int_from_float": N_("must be a whole number, not “{input}”"),
+    "float_parsing": N_("must be a number, not “{input}”"),
+    "float_type": N_("must be a number, not “{input}”"),
+    "bool_parsing": N_("must be true or false, not “{input}”"),
+    "bool_type": N_("must be true or false, not “{input}”"),
+    "string_type": N_("must be text in quotes, not {input}"),
+    "path_type": N_("must be a path in quotes, not {input}"),
+    "model_type": N_("must be a section [{key}], not a single value"),
+    "dict_type": N_("must be a section [{key}], not a single value"),
+}
+
+
+def _problems(exc: ValidationError) -> list[ConfigProblem]:
+    problems = []
+    values: dict[str, Any]
     for error in exc.errors():
-        key = ".".join(str(part) for part in error["loc"])
-        env_name = "DUTYBOT_" + "__".join(str(p).upper() for p in error["loc"])
-        message = error["msg"].removeprefix("Value error, ")
-        lines.append(f"  {key} (env {env_name}): {message}")
-    return "\n".join(lines)
+        loc = [str(part) for part in error["loc"]]
+        key = ".".join(loc)
+        if error["type"] == "extra_forbidden":
+            problems.append(_unknown_key(loc))
+            continue
+        context = dict(error.get("ctx") or {})
+        cause = context.get("error")
+        if isinstance(cause, SettingValueError):
+            msgid, values = cause.msgid, cause.values
+        elif error["type"] in _TYPE_WORDS:
+            msgid = _TYPE_WORDS[error["type"]]
+            values = {**context, "input": error.get("input"), "key": key}
+            if error["type"] == "literal_error":
+                choices = re.findall(r"'([^']*)'", str(context.get("expected", "")))
+                values["expected"] = " / ".join(choices)
+        else:  # not foreseen: pydantic's own (English) words
+            msgid, values = error["msg"].removeprefix("Value error, "), {}
+        problems.append(ConfigProblem(key, msgid, values, env=_env_name(*loc)))
+    return problems
+
+
+def _unknown_key(loc: list[str]) -> ConfigProblem:
+    """A key or section that does not exist, with the nearest one that does."""
+    if len(loc) == 1:
+        known = list(Settings.model_fields)
+        key, name = f"[{loc[0]}]", loc[0]
+        near = N_("no such section; did you mean [{nearest}]?")
+        far = N_("no such section (known: {known})")
+    else:
+        section = Settings.model_fields[loc[0]].annotation
+        known = list(getattr(section, "model_fields", {}))
+        key, name = ".".join(loc), loc[-1]
+        near = N_("no such setting; did you mean {nearest}?")
+        far = N_("no such setting (known: {known})")
+    env = _env_name(*loc)
+    if _env(env) is not None:
+        # Set in the environment: name the variable, and suggest a variable.
+        key, name, known = env, env, [_env_name(*loc[:-1], other) for other in known]
+    nearest = difflib.get_close_matches(name.lower() if key != env else name, known, n=1)
+    if nearest:
+        return ConfigProblem(key, near, {"nearest": nearest[0]})
+    return ConfigProblem(key, far, {"known": ", ".join(known)})

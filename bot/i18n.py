@@ -8,6 +8,7 @@ own ``zh`` / ``en`` pair. Dates, durations and numbers go through Babel in the s
 from __future__ import annotations
 
 import gettext
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +25,10 @@ SUPPORTED = ("zh_Hans", "en")
 DEFAULT_LOCALE = "zh_Hans"
 # The key a locale uses in playbook text.
 TEXT_KEYS = {"zh_Hans": "zh", "en": "en"}
+# Each language named in itself, as language pickers do.
+LANGUAGE_NAMES = {"zh_Hans": "中文", "en": "English"}
+# What an operator may write for a locale (``--locale``, ``[site] locale``), lower-cased.
+LOCALE_SPELLINGS = {"zh_hans": "zh_Hans", "zh": "zh_Hans", "en": "en"}
 
 
 def N_(msgid: str) -> str:
@@ -43,6 +48,11 @@ def supported_locale(code: str | None) -> str | None:
     if lowered.startswith("en"):
         return "en"
     return None
+
+
+def parse_locale(value: str) -> str | None:
+    """The supported locale an operator wrote (``zh_Hans``, ``zh``, ``en``; any case), or None."""
+    return LOCALE_SPELLINGS.get(value.strip().replace("-", "_").lower())
 
 
 def normalize_locale(code: str | None, fallback: str = DEFAULT_LOCALE) -> str:
@@ -66,6 +76,25 @@ class Translator:
     def n_(self, singular: str, plural: str, n: int, /, **kwargs: Any) -> str:
         text = self._translations.ngettext(singular, plural, n)
         return text.format(n=n, **kwargs)
+
+    def gettext(self, msgid: str, /) -> str:
+        """The raw translation, placeholders untouched (for libraries' own %-style messages)."""
+        return self._translations.gettext(msgid)
+
+    def ngettext(self, singular: str, plural: str, n: int, /) -> str:
+        return self._translations.ngettext(singular, plural, n)
+
+    @property
+    def chinese(self) -> bool:
+        return self.locale.startswith("zh")
+
+    def join(self, items: Iterable[str]) -> str:
+        """A list in running text: "甲、乙、丙" in Chinese, "a, b, c" in English."""
+        return ("、" if self.chinese else ", ").join(items)
+
+    def sentences(self, *parts: str) -> str:
+        """Sentences one after another: Chinese puts no space after 。, English one after "."."""
+        return ("" if self.chinese else " ").join(part for part in parts if part)
 
     def pick(self, text: dict[str, str] | str) -> str:
         """Choose a playbook text for this locale (the other language when one is missing)."""
@@ -100,7 +129,7 @@ class Translator:
             for unit, amount in (("days", days), ("hours", hours), ("minutes", mins))
             if amount
         ] or [format_timedelta(timedelta(0), granularity="minute", locale=self._babel_locale)]
-        return ("" if self.locale.startswith("zh") else " ").join(parts)
+        return ("" if self.chinese else " ").join(parts)
 
     def number(self, value: float | int) -> str:
         return format_decimal(value, locale=self._babel_locale)

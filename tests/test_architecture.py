@@ -37,7 +37,7 @@ def test_no_telegram_library_below_the_adapters(path: Path) -> None:
 
 def test_the_engine_and_console_load_without_telegram_libraries() -> None:
     probe = (
-        "import sys, bot.engine.conversation, bot.transports.console, bot.cli_console; "
+        "import sys, bot.engine.conversation, bot.transports.console, bot.cli.console; "
         f"print(sorted(m for m in sys.modules if m.split('.')[0] in {TELEGRAM_LIBRARIES!r}))"
     )
     result = subprocess.run(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -32,7 +33,7 @@ def test_by_default_the_command_line_speaks_chinese(
     deployment: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, _, err = dutybot(capsys, "site", "list")
-    assert code == 2 and "还没有 dutybot 数据表" in err and "`dutybot db upgrade`" in err
+    assert code == 1 and "还没有 dutybot 数据表" in err and "`dutybot db upgrade`" in err
     assert dutybot(capsys, "db", "upgrade")[1].startswith("已创建 dutybot 数据表")
     code, out, _ = dutybot(capsys, "site", "add", "HQ", "总部酒店")
     assert code == 0 and out.startswith("已添加场所 HQ(") and "Asia/Shanghai" in out
@@ -83,15 +84,94 @@ def test_bad_values_are_answered_in_english_where_the_deployment_says_so(
     assert code == 0 and out == "HQ: large_value_threshold set to 5000.\n"
 
 
-def test_listings_keep_their_columns_and_invites_end_with_the_link(
+def test_listings_are_tables_for_people_and_tsv_or_json_for_scripts(
     deployment: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     dutybot(capsys, "db", "upgrade")
+    assert dutybot(capsys, "staff", "list")[1] == (
+        "还没有员工:请用 `dutybot staff add` 添加,或用 `dutybot staff invite` 邀请。\n"
+    )
+    assert dutybot(capsys, "staff", "requests")[1] == "没有待处理的访问申请。\n"
     dutybot(capsys, "site", "add", "HQ", "总部酒店")
-    dutybot(capsys, "staff", "add", "--telegram-id", "42", "--name", "李伟", "--role", "guard")
-    assert dutybot(capsys, "staff", "list")[1] == "1\t42\t李伟\tguard\t1\tactive\n"
+    dutybot(capsys, "site", "set", "HQ", "large_value_threshold", "5000")
+    code, out, _ = dutybot(
+        capsys, "staff", "add", "--telegram-id", "42", "--name", "李伟", "--role", "guard",
+        "--role", "foreman", "--locale", "en",
+    )  # fmt: skip
+    assert code == 0 and "岗位 领班、保安员" in out
+    assert dutybot(capsys, "staff", "list")[1].splitlines() == [
+        "编号  Telegram id  姓名  岗位          场所  语言     状态",
+        "----  -----------  ----  ------------  ----  -------  ----",
+        "1     42           李伟  领班、保安员  HQ    English  有效",
+    ]
+    assert dutybot(capsys, "site", "list")[1].splitlines() == [
+        "代码  名称      时区           语言  参数",
+        "----  --------  -------------  ----  ----------------------------",
+        "HQ    总部酒店  Asia/Shanghai  中文  large_value_threshold = 5000",
+    ]
+    assert dutybot(capsys, "staff", "list", "--format", "tsv")[1] == (
+        "id\ttelegram_id\tname\troles\tsite\tlocale\tstate\n"
+        "1\t42\t李伟\tforeman,guard\tHQ\ten\tactive\n"
+    )
+    [site] = json.loads(dutybot(capsys, "site", "list", "--format", "json")[1])
+    assert site == {
+        "code": "HQ",
+        "name": "总部酒店",
+        "timezone": "Asia/Shanghai",
+        "locale": "zh_Hans",
+        "settings": {"large_value_threshold": 5000},
+    }
+    code, _, err = dutybot(capsys, "staff", "list", "--format", "csv")
+    assert code == 2 and err == "dutybot: --format 须为 table、tsv、json 之一,而不是“csv”。\n"
     code, out, err = dutybot(capsys, "staff", "invite", "--role", "foreman", "--hours", "2")
     assert code == 0 and out.startswith("已为 HQ 创建 foreman 邀请,仅可使用一次")
     assert out.splitlines()[-1].startswith("/start ") and "bot_username" in err
     assert dutybot(capsys, "staff", "revoke", "1")[1].startswith("已撤销员工 李伟(编号 1)")
-    assert dutybot(capsys, "staff", "list")[1].endswith("\trevoked\n")
+    assert dutybot(capsys, "staff", "list")[1].splitlines()[-1].endswith("English  已撤销")
+    assert dutybot(capsys, "staff", "list", "--format", "tsv")[1].endswith("\trevoked\n")
+
+
+def test_exit_codes_two_for_usage_one_for_a_failed_check(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = dutybot(capsys, "db", "current")
+    assert code == 1 and "dutybot db upgrade" in out  # the check failed: no tables yet
+    dutybot(capsys, "db", "upgrade")
+    assert dutybot(capsys, "db", "current")[0] == 0
+    # Nobody by that name: no demo offered, no chat, and not a success.
+    code, out, err = dutybot(capsys, "console", "--as", "Nobody")
+    assert code == 2 and out == "" and "“Nobody”" in err
+    dutybot(capsys, "site", "add", "HQ", "HQ")
+    dutybot(capsys, "staff", "add", "--telegram-id", "42", "--name", "Li", "--role", "guard")
+    code, _, err = dutybot(capsys, "console", "--as", "Nobody")
+    assert code == 2 and err == "dutybot: 没有在职员工“Nobody”。已有:Li (42)\n"
+    code, _, err = dutybot(capsys, "flows", "show", "nothing")
+    assert code == 2 and err.startswith("dutybot: 找不到预案“nothing”")
+    assert dutybot(capsys, "site", "add", "B", "Branch", "--locale", "fr")[0] == 2
+    assert dutybot(capsys, "site", "add", "B", "Branch", "--locale", "en")[0] == 0
+    code, out, _ = dutybot(capsys, "site", "add", "C", "Third", "--locale", "zh")
+    assert code == 0 and "语言 zh_Hans" in out
+
+
+def test_argparse_speaks_the_deployment_language(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["staff", "add", "--name", "李伟"])
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2
+    assert err.startswith("用法:dutybot staff add [-h]")
+    assert err.endswith("dutybot staff add:错误:缺少以下参数:--telegram-id, --role\n")
+    with pytest.raises(SystemExit):
+        main(["sight", "list"])
+    assert "参数 command:无效的选择:'sight'(可选:'db', 'flows'," in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "位置参数:" in out and "选项:" in out and "显示此帮助信息并退出" in out
+    monkeypatch.setenv("DUTYBOT_SITE__LOCALE", "en")
+    with pytest.raises(SystemExit):
+        main(["staff", "add", "--name", "Li"])
+    err = capsys.readouterr().err
+    assert err.startswith("usage: dutybot staff add [-h]")
+    assert "error: the following arguments are required: --telegram-id, --role" in err

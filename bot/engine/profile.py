@@ -6,12 +6,11 @@ from bot.engine import commands
 from bot.engine.context import Ctx
 from bot.engine.screen import Screen
 from bot.engine.steps.base import fold
-from bot.i18n import Catalogs
+from bot.i18n import LANGUAGE_NAMES, Catalogs
 from bot.staff import service as staff_service
 from bot.staff.roles import ROLES
 
-# Each language named in itself, as language pickers do.
-LANGUAGES = {"zh_Hans": "中文", "en": "English"}
+LANGUAGES = LANGUAGE_NAMES
 _TYPED = {
     "zh": "zh_Hans",
     "zh_hans": "zh_Hans",
@@ -26,7 +25,7 @@ _TYPED = {
 def whoami(ctx: Ctx) -> None:
     tr = ctx.tr
     member = ctx.staff
-    roles = ", ".join(tr._(ROLES[r]) for r in member.roles if r in ROLES)
+    roles = tr.join(tr._(ROLES[r]) for r in member.roles if r in ROLES)
     lines = [
         tr._("Name: {name}", name=member.name),
         tr._("Role: {roles}", roles=roles),

@@ -68,9 +68,16 @@ class Option(_Strict):
 
 
 class PersonField(Option):
-    """One thing asked about each person in a people list (name, role, contact…)."""
+    """One thing asked about each person in a people list (name, role, contact…).
+
+    ``zh`` / ``en`` ask for it and may carry a hint ("身份(业主/住户/顾客,房号)"); ``label`` is
+    the short name the summary shows before the answer ("身份"), by default the same text.
+    """
 
     max_length: int = Field(default=500, ge=1, le=4000)
+    label: Text | None = None
+
+    _check = field_validator("label")(lambda v: v if v is None else _check_text(v))
 
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d)\s*$")

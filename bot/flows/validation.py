@@ -149,11 +149,12 @@ def _operator_problem(step: Any, cond: AnswerCondition) -> str | None:
     return None
 
 
-def _texts(book: Playbook) -> Iterator[tuple[tuple[Any, ...], str, dict[str, str] | None]]:
+def texts(book: Playbook) -> Iterator[tuple[tuple[Any, ...], str, dict[str, str] | None]]:
     yield ("title",), "title", book.title
     yield ("summary",), "summary", book.summary
     for name, spec in book.settings.items():
         yield ("settings", name), f"settings.{name}.title", spec.title
+        yield ("settings", name), f"settings.{name}.note", spec.note
     for index, section in enumerate(book.sections):
         yield ("sections", index), f"sections[{index}:{section.id}].title", section.title
     for index, step in enumerate(book.steps):
@@ -165,6 +166,7 @@ def _texts(book: Playbook) -> Iterator[tuple[tuple[Any, ...], str, dict[str, str
         for number, person_field in enumerate(getattr(step, "fields", []) or []):
             loc = ("steps", index, "fields", number)
             yield loc, f"{base}.fields[{number}]", person_field.text
+            yield loc, f"{base}.fields[{number}].label", person_field.label
         unit = getattr(step, "unit", None)
         yield ("steps", index, "unit"), f"{base}.unit", unit
         for number, action in enumerate(step.actions):
@@ -176,7 +178,7 @@ def _texts(book: Playbook) -> Iterator[tuple[tuple[Any, ...], str, dict[str, str
 
 
 def _check_translations(book: Playbook, add: Any) -> None:
-    for loc, field, text in _texts(book):
+    for loc, field, text in texts(book):
         if text is None:
             continue
         for lang in ("zh", "en"):

@@ -15,6 +15,10 @@ from bot.flows.loader import MAX_BYTES, PlaybookError, load_playbook
 from bot.flows.registry import load_registry
 from bot.flows.validation import check_playbook
 
+# Exponential work would take minutes; a shared, busy machine may take a second or two for
+# honest work. This catches hangs; it is not a speed claim.
+HANG_GUARD = 10.0
+
 BASE = """\
 id: sample
 version: 1
@@ -67,7 +71,7 @@ def refused(tmp_path: Path, body: str | bytes) -> list[str]:
         found = [str(p) for p in exc.problems]
     else:
         found = [str(p) for p in check_playbook(loaded) if p.severity == "error"]
-    assert time.monotonic() - started < 1.0, "took more than a second"
+    assert time.monotonic() - started < HANG_GUARD, "hung"
     return found
 
 
@@ -194,7 +198,7 @@ def test_reachability_work_is_bounded(tmp_path: Path) -> None:
     body = BASE + questions + steps
     started = time.monotonic()
     found = refused(tmp_path, body)  # some are proven unreachable, the rest left unchecked
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < HANG_GUARD
     assert 0 < sum("never" in p and "can never be reached" in p for p in found) < 300
 
 
@@ -203,7 +207,7 @@ def test_start_up_refuses_the_billion_laughs_quickly(tmp_path: Path) -> None:
     started = time.monotonic()
     with pytest.raises(PlaybookError) as refused_:
         load_registry(tmp_path)
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < HANG_GUARD
     assert "sample.yaml:5: error: this expands to more than" in str(refused_.value)
 
 

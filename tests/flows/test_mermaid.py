@@ -9,12 +9,19 @@ import pytest
 
 from bot.flows.conditions import evaluate
 from bot.flows.mermaid import describe, escape, render_mermaid
+from bot.flows.render import render_text
 from bot.flows.schema import Playbook
+from bot.i18n import Catalogs, Translator
+from bot.staff.roles import ROLES
 from tests.flows.test_all_paths import CHOSEN, SHIPPED, SKIP, _as_answer
 
 NODE = re.compile(r'^\s+(\w+)(\["[^"]*"\]|\{"[^"]*"\}|\(\["[^"]*"\]\))$')
 EDGE = re.compile(r'^\s+(\w+) -->(?:\|"([^"]*)"\|)? (\w+)$')
 SUBGRAPH = re.compile(r'^\s+subgraph (\w+)\["([^"]*)"\]$')
+
+
+def reader(lang: str) -> Translator:
+    return Catalogs().translator({"zh": "zh_Hans", "en": "en"}[lang], "UTC")
 
 
 def parse(text: str) -> tuple[set[str], dict[str, list[tuple[str | None, str]]], list[str]]:
@@ -50,7 +57,7 @@ def parse(text: str) -> tuple[set[str], dict[str, list[tuple[str | None, str]]],
 @pytest.mark.parametrize("book_id", sorted(SHIPPED.playbooks))
 def test_every_playbook_renders_a_well_formed_chart(book_id: str, lang: str) -> None:
     book = SHIPPED.get(book_id)
-    text = render_mermaid(book, lang)
+    text = render_mermaid(book, reader(lang))
     nodes, edges, titles = parse(text)
     for step in book.steps:
         assert f"s_{step.id}" in nodes
@@ -85,7 +92,7 @@ def walk(book: Playbook, edges: dict, answers: dict[str, Any], settings: dict) -
 @pytest.mark.parametrize("book_id", sorted(SHIPPED.playbooks))
 def test_the_chart_takes_the_same_path_as_the_engine(book_id: str) -> None:
     book = SHIPPED.get(book_id)
-    _, edges, _ = parse(render_mermaid(book, "en"))
+    _, edges, _ = parse(render_mermaid(book, reader("en")))
     for path in CHOSEN[book_id]:
         answers = {sid: _as_answer(book.step(sid), value) for sid, value in path.answers}
         assert walk(book, edges, answers, path.settings) == list(path.steps)
@@ -93,25 +100,25 @@ def test_the_chart_takes_the_same_path_as_the_engine(book_id: str) -> None:
 
 def test_conditions_are_edge_labels_in_both_languages() -> None:
     book = SHIPPED.get("lost_property")
-    zh, en = render_mermaid(book, "zh"), render_mermaid(book, "en")
+    zh, en = render_mermaid(book, reader("zh")), render_mermaid(book, reader("en"))
     assert 'c_cctv_findings -->|"是: 需调看监控 = 是"| s_cctv_findings' in zh
     assert 'c_cctv_findings -->|"否"| s_equipment' in zh
     assert 'c_cctv_findings -->|"yes: CCTV review needed = yes"| s_cctv_findings' in en
     assert "Estimated value ≥ setting large_value_threshold" in en
     assert "People interviewed count ≥ 2" in en
-    outage = render_mermaid(SHIPPED.get("utility_outage"), "zh")
+    outage = render_mermaid(SHIPPED.get("utility_outage"), reader("zh"))
     assert "设置 long_outage_minutes 未设定" in outage
     assert "类型 ∈ 停电、停水并停电" in outage
 
 
 def test_actions_are_listed_in_the_step_boxes() -> None:
-    text = render_mermaid(SHIPPED.get("coordination_order"), "en")
+    text = render_mermaid(SHIPPED.get("coordination_order"), reader("en"))
     assert "deadline 10m: Submit the work order to the department manager within 10 minutes" in text
-    assert "deadline 12h: " in text and "→ complaint_officer" in text
+    assert "deadline 12h: " in text and "→ Complaint officer / follow-up specialist" in text
     assert "classify: crisis (when Level = Crisis)" in text
-    zh = render_mermaid(SHIPPED.get("complaint"), "zh")
-    assert "时限 7d: " in zh and "时限 30d: " in zh and "分级: major" in zh
-    assert "(photos, 可选)" in render_mermaid(SHIPPED.get("fire"), "zh")
+    zh = render_mermaid(SHIPPED.get("complaint"), reader("zh"))
+    assert "时限 7d:" in zh and "时限 30d:" in zh and "分级:major" in zh
+    assert "（照片、可选）" in render_mermaid(SHIPPED.get("fire"), reader("zh"))
 
 
 def test_describe_reads_settings_and_negations() -> None:
@@ -151,7 +158,7 @@ def test_labels_are_escaped() -> None:
             ],
         }
     )
-    rendered = render_mermaid(book, "en")
+    rendered = render_mermaid(book, reader("en"))
     nodes, edges, _ = parse(rendered)  # every label stays inside its quotes
     assert {"s_first", "c_second", "s_second", "c_third", "s_third"} <= nodes
     assert escape(awkward) in rendered
@@ -160,3 +167,45 @@ def test_labels_are_escaped() -> None:
     assert walk(book, edges, {"first": True, "second": "a"}, {}) == ["first", "second", "third"]
     assert walk(book, edges, {"first": False}, {}) == ["first"]
     assert SKIP not in rendered
+
+
+ENGLISH_SCAFFOLDING = re.compile(
+    r"\b(source|only when|each person|notify|deadline|classify|optional|site setting|when|AND|OR"
+    r"|NOT|setting|instruction|choice|checklist|yesno|text|number|datetime|photos|location"
+    r"|people)\b"
+)
+ROLE_IDS = re.compile(r"\b(" + "|".join(ROLES) + r")\b")
+
+
+@pytest.mark.parametrize("book_id", sorted(SHIPPED.playbooks))
+def test_chinese_views_speak_chinese_and_name_roles(book_id: str) -> None:
+    book = SHIPPED.get(book_id)
+    zh = reader("zh")
+    text, chart = render_text(book, zh), render_mermaid(book, zh)
+    # Ids stay where they identify something: [step_id v1], - option_id:, node ids, settings.
+    ids = re.compile(
+        r"\[[a-z0-9_]+( v\d+)?\]?|^\s*- [a-z0-9_]+:|^\s*[a-z]_[a-z0-9_]+|"
+        r"\w+ --> |-->\|?|\| [cs]_\w+$|设置 [a-z0-9_]+|场所参数 [a-z0-9_]+|分级:[a-z0-9_]+",
+        re.M,
+    )
+    for view in (text, chart):
+        words = ids.sub("", view)
+        assert not ROLE_IDS.findall(words), ROLE_IDS.findall(words)[:5]
+        assert not ENGLISH_SCAFFOLDING.findall(words), ENGLISH_SCAFFOLDING.findall(words)[:5]
+    for step in book.steps:
+        for action in step.actions:
+            notified = getattr(action, "notify", None)
+            if notified:
+                names = "、".join(zh._(ROLES[role]) for role in notified)
+                assert f"通知:{names}" in text and f"通知:{names}" in chart, step.id
+
+
+def test_the_text_view_in_both_languages() -> None:
+    book = SHIPPED.get("lost_property")
+    zh, en = render_text(book, reader("zh")), render_text(book, reader("en"))
+    assert "出处:000:1-35" in zh and "source: 000:1-35" in en
+    assert " 6. [cctv_needed] 需调看监控（是/否、出处 000:13）" in zh
+    assert " 6. [cctv_needed] CCTV review needed (yes/no, source 000:13)" in en
+    assert "    → 通知:安防队长、服务中心负责人、物业部经理 — " in zh
+    assert "    → notify: Security chief, Service-centre head, Property manager — " in en
+    assert "    仅当 需调看监控 = 是" in zh and "    only when CCTV review needed = yes" in en

@@ -15,6 +15,10 @@ from bot.flows.loader import PlaybookError, Problem, load_playbook
 from bot.flows.validation import check_playbook
 from tests.support import TEST_PLAYBOOKS
 
+# Exponential work would take minutes; a shared, busy machine may take a second or two for
+# honest work. This catches hangs; it is not a speed claim.
+HANG_GUARD = 10.0
+
 SEED = (TEST_PLAYBOOKS / "all_kinds.yaml").read_bytes()  # every step kind, action and condition
 # What YAML and the schema react to: anchors, aliases, merge keys, tags, flow and block syntax,
 # control characters, invalid UTF-8, huge or odd numbers, impossible dates, durations.
@@ -73,6 +77,6 @@ def test_any_bytes_load_or_are_refused_with_file_and_line(folder: Path, body: by
         problems = exc.problems
     else:
         problems = check_playbook(loaded)
-    assert time.monotonic() - started < 1.0, "took more than a second"
+    assert time.monotonic() - started < HANG_GUARD, "hung"
     for problem in problems:
         located(problem, path)

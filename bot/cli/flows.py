@@ -11,14 +11,17 @@ from bot.flows.mermaid import render_mermaid
 from bot.flows.registry import load_registry, playbook_files
 from bot.flows.render import render_text
 from bot.flows.validation import check_playbook
-from bot.i18n import TEXT_KEYS, Translator
+from bot.i18n import Catalogs, Translator
 
 
-def flows_command(args: Any, settings: Settings, tr: Translator) -> int:
+async def flows_command(args: Any, settings: Settings, tr: Translator) -> int:
     if args.flows_command == "check":
         return _check(args.dir, settings, tr)
-    lang = args.lang or TEXT_KEYS.get(settings.site.locale, "zh")
-    return _show(args.name, lang, args.format, settings, tr)
+    # Shown in the language asked for (default: the site's), whatever the operator reads.
+    reader = Catalogs(settings.i18n.locales_dir).translator(
+        args.locale or settings.site.locale, settings.site.timezone
+    )
+    return _show(args.name, reader, args.format, settings, tr)
 
 
 def _check(directory: Any, settings: Settings, tr: Translator) -> int:
@@ -53,13 +56,13 @@ def _check(directory: Any, settings: Settings, tr: Translator) -> int:
     return 1 if errors else 0
 
 
-def _show(name: str, lang: str, fmt: str, settings: Settings, tr: Translator) -> int:
+def _show(name: str, reader: Translator, fmt: str, settings: Settings, tr: Translator) -> int:
     registry, _ = load_registry(settings.flows.extra_dir, strict=False)
     if name not in registry:
         known = ", ".join(sorted(registry.playbooks)) or tr._("none")
         message = tr._("No playbook “{name}” (known: {known}).", name=name, known=known)
         print(f"dutybot: {message}", file=sys.stderr)
-        return 1
+        return 2
     book = registry.get(name)
-    print(render_mermaid(book, lang) if fmt == "mermaid" else render_text(book, lang))
+    print(render_mermaid(book, reader) if fmt == "mermaid" else render_text(book, reader))
     return 0

@@ -31,7 +31,7 @@ async def run_command(args: Any, settings: Settings, tr: Translator) -> int:
                 files=", ".join(str(p) for p in missing),
             )
             print(f"dutybot: {message}", file=sys.stderr)
-            return 2
+            return 1
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

@@ -10,11 +10,13 @@ from zoneinfo import ZoneInfo
 import aiohttp
 
 from bot.app import open_database
-from bot.cli_admin import UsageError, check_role, site_for
+from bot.cli.common import UsageError, check_role, site_for
+from bot.cli.table import listing
 from bot.config import Settings
 from bot.i18n import Translator
 from bot.staff import invites, requests
 from bot.staff import service as staff_service
+from bot.staff.models import AccessRequest
 from bot.storage.migrate import ensure_current
 
 
@@ -67,10 +69,7 @@ async def access_command(args: Any, settings: Settings, tr: Translator) -> int:
                 )
                 return 0
             else:
-                for row in await requests.pending(session, limit=100):
-                    handle = f"@{row.username}" if row.username else "-"
-                    when = f"{row.created_at:%Y-%m-%d %H:%M}"
-                    print(f"{row.id}\t{row.telegram_id}\t{row.name}\t{handle}\t{when}")
+                print(_request_listing(args.format, await requests.pending(session, limit=100), tr))
                 return 0
     finally:
         await db.dispose()
@@ -93,6 +92,35 @@ async def access_command(args: Any, settings: Settings, tr: Translator) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def _request_listing(fmt: str, rows: list[AccessRequest], tr: Translator) -> str:
+    if not rows and fmt == "table":
+        return tr._("No pending access requests.")
+    keys = ("id", "telegram_id", "name", "username", "language", "requested_at")
+    records: list[dict[str, Any]] = [
+        {
+            "id": row.id,
+            "telegram_id": row.telegram_id,
+            "name": row.name,
+            "username": row.username,
+            "language": row.language,
+            "requested_at": row.created_at.isoformat(),
+        }
+        for row in rows
+    ]
+    headers = [tr._("Id"), tr._("Telegram id"), tr._("Name"), tr._("Username"), tr._("Asked at")]
+    cells = [
+        [
+            str(row.id),
+            str(row.telegram_id),
+            row.name,
+            f"@{row.username}" if row.username else "—",
+            tr.datetime(row.created_at, "short"),
+        ]
+        for row in rows
+    ]
+    return listing(fmt, keys, records, headers, cells)
 
 
 async def _username(settings: Settings, tr: Translator) -> str:
