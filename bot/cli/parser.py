@@ -34,7 +34,7 @@ def build_parser(tr: Translator) -> argparse.ArgumentParser:
     )
     parser.add_argument("--config", type=Path, help=tr._("TOML settings file (or $DUTYBOT_CONFIG)"))
     commands = parser.add_subparsers(dest="command", required=True)
-    for add_group in (_db, _flows, _console, _site, _staff, _run):
+    for add_group in (_db, _flows, _console, _site, _staff, _chains, _rota, _run):
         add_group(commands, tr)
     return parser
 
@@ -141,6 +141,53 @@ def _staff(commands: Commands, tr: Translator) -> None:
         sub.set_defaults(handler="bot.cli.access:access_command")
 
 
+def _chains(commands: Commands, tr: Translator) -> None:
+    chains = commands.add_parser("chains", help=tr._("escalation chains")).add_subparsers(
+        dest="chains_command", required=True
+    )
+    show = chains.add_parser(
+        "show", help=tr._("the chains in force per site, and whom they reach now")
+    )
+    show.add_argument("--site", help=tr._("site code (default: every site)"))
+    show.set_defaults(handler="bot.cli.chains:chains_command")
+
+
+def _rota(commands: Commands, tr: Translator) -> None:
+    rota = commands.add_parser("rota", help=tr._("the duty rota")).add_subparsers(
+        dest="rota_command", required=True
+    )
+    add = rota.add_parser("add", help=tr._("put someone on the weekly rota for a role"))
+    add.add_argument("--role", required=True, help=tr._("e.g. duty_manager"))
+    add.add_argument(
+        "--staff", required=True, help=tr._("staff id, as `dutybot staff list` shows it")
+    )
+    add.add_argument("--days", required=True, help=tr._("mon-fri, sat,sun, daily …"))
+    add.add_argument("--from", dest="start", required=True, help=tr._("site time, e.g. 08:00"))
+    add.add_argument(
+        "--to", dest="end", required=True, help=tr._("site time, e.g. 20:00 (earlier: overnight)")
+    )
+    swap = rota.add_parser("swap", help=tr._("a one-off cover that replaces the weekly rota"))
+    swap.add_argument("--role", required=True, help=tr._("e.g. duty_manager"))
+    swap.add_argument(
+        "--staff", required=True, help=tr._("staff id, as `dutybot staff list` shows it")
+    )
+    swap.add_argument(
+        "--from", dest="start", required=True, help=tr._("site time: YYYY-MM-DD HH:MM")
+    )
+    swap.add_argument("--to", dest="end", required=True, help=tr._("site time: YYYY-MM-DD HH:MM"))
+    swap.add_argument("--note", help=tr._("why (shown in the rota)"))
+    show = rota.add_parser(
+        "show", help=tr._("the rota, who is on duty now, holes in the next week")
+    )
+    _listing_format(show, tr)
+    remove = rota.add_parser("remove", help=tr._("take an entry off the rota"))
+    remove.add_argument("id", help=tr._("the entry's id, as `dutybot rota show` shows it"))
+    remove.add_argument("--swap", action="store_true", help=tr._("the id is a swap's"))
+    for sub in (add, swap, show, remove):
+        sub.add_argument("--site", help=tr._("site code (default: the only site)"))
+        sub.set_defaults(handler="bot.cli.rota:rota_command")
+
+
 def _run(commands: Commands, tr: Translator) -> None:
     run = commands.add_parser("run", help=tr._("run the Telegram bot (polling or webhook)"))
     run.set_defaults(handler="bot.cli.run:run_command")
@@ -154,7 +201,8 @@ def check_values(args: Any, tr: Translator) -> str | None:
     numbers = (
         ("telegram_id", "--telegram-id", None),
         ("hours", "--hours", MAX_INVITE_HOURS),
-        ("id", "id", None),  # `staff revoke ID`
+        ("id", "id", None),  # `staff revoke ID`, `rota remove ID`
+        ("staff", "--staff", None),  # `rota add | swap`
     )
     for dest, option, high in numbers:
         raw = getattr(args, dest, None)

@@ -3,9 +3,10 @@
 Each row is claimed (a lease, committed) before it is sent and settled after: sent with its
 message id, deferred after a 429 or a server error, unreachable after a 403 (the site's admins
 are told once), failed after the last attempt. Rows of a sender that died come back when their
-lease runs out, so a restart sends what was due and unsent; a crash between Telegram accepting a
-message and the row being settled (a few milliseconds) sends that one message again rather
-than lose it.
+lease runs out (at once on SQLite, where the restarted process is the only sender), so a restart
+sends what was due and unsent. A crash in the few milliseconds between Telegram accepting a
+message and its row being settled sends that one message again: a duplicate rather than a lost
+ping (the Bot API has no idempotency key that would tell).
 """
 
 from __future__ import annotations
@@ -70,6 +71,11 @@ class Sender:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set; a failing round is logged and tried again."""
+        if self.db.is_sqlite:  # the only sender: rows a dead process had claimed are free now
+            async with self.db.transaction() as session:
+                released = await outbox.release_leases(session)
+            if released:
+                log.warning("%d message(s) claimed before a crash are sent again", released)
         while not stop.is_set():
             try:
                 handled = await self.drain_once()

@@ -14,7 +14,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.delivery.models import Delivery, DeliveryKind, DeliveryStatus
 from bot.storage.upsert import insert_for
 
-LEASE = timedelta(seconds=60)
+# Long enough for a claimed batch to go out under the rate limits (60 rows at 29/s ≈ 2 s).
+LEASE = timedelta(seconds=30)
 
 
 def new_secret() -> str:
@@ -145,3 +146,12 @@ async def next_due(session: AsyncSession) -> datetime | None:
     )
     query = select(Delivery.next_at).where(due).order_by(col(Delivery.next_at)).limit(1)
     return (await session.exec(query)).first()
+
+
+async def release_leases(session: AsyncSession) -> int:
+    """Free every claim: at start on SQLite, where this process is the only sender, so every
+    lease left is a dead process's."""
+    statement = (
+        update(Delivery).where(col(Delivery.lease_until).is_not(None)).values(lease_until=None)
+    )
+    return int((await session.exec(statement)).rowcount or 0)  # type: ignore[call-overload]

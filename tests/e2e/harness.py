@@ -91,6 +91,7 @@ class Bot:
     transport: str
     env: dict[str, str] = field(default_factory=dict)  # for `dutybot ...` commands
     log: list[str] = field(default_factory=list)  # output of `dutybot run`
+    run: Run | None = None  # the `dutybot run` process, when launched
 
     async def cli(self, *args: str) -> str:
         code, out = await dutybot(self.env, *args)
@@ -114,7 +115,9 @@ class Bot:
             )
         return code
 
-    async def add_staff(self, telegram_id: int, name: str, *roles: str) -> int:
+    async def add_staff(
+        self, telegram_id: int, name: str, *roles: str, site_id: int | None = None
+    ) -> int:
         async with self.app.db.transaction() as session:
             assert self.site.id is not None
             member = await staff_service.add(
@@ -122,7 +125,7 @@ class Bot:
                 telegram_id=telegram_id,
                 name=name,
                 roles=list(roles),
-                site_id=self.site.id,
+                site_id=site_id or self.site.id,
                 locale=None,
                 now=datetime.now(UTC),
             )
@@ -255,10 +258,18 @@ DONE = re.compile(r"update ([\d,]+) done in")
 
 
 @asynccontextmanager
-async def launched(tmp_path: Path, transport: str) -> AsyncIterator[Bot]:
+async def launched(
+    tmp_path: Path, transport: str, config: str | None = None, **variables: str
+) -> AsyncIterator[Bot]:
     """`dutybot run` as a process on a prepared database, configured only by environment:
-    DUTYBOT_TELEGRAM__TOKEN, __API_BASE_URL and __TRANSPORT (plus database, media, timings)."""
+    DUTYBOT_TELEGRAM__TOKEN, __API_BASE_URL and __TRANSPORT (plus database, media, timings),
+    and by a TOML file when ``config`` gives its text (DUTYBOT_CONFIG)."""
     async with FakeBotAPI(token=TOKEN, bot_username="duty_test_bot") as api:
+        extra = {}
+        if config is not None:
+            path = tmp_path / "dutybot.toml"
+            path.write_text(config, encoding="utf-8")
+            extra["DUTYBOT_CONFIG"] = str(path)
         env = environment(
             tmp_path,
             DUTYBOT_TELEGRAM__TOKEN=TOKEN,
@@ -266,38 +277,68 @@ async def launched(tmp_path: Path, transport: str) -> AsyncIterator[Bot]:
             DUTYBOT_TELEGRAM__TRANSPORT=transport,
             DUTYBOT_TELEGRAM__POLLING_TIMEOUT="1",
             DUTYBOT_TELEGRAM__ALBUM_WAIT="0.25",
+            **extra,
+            **variables,
         )
         app, site = await prepared(settings_for(tmp_path, api, transport))
+        finished, log = Finished(), []
+        run = Run(env, transport, finished, log)
+        await run.start()
+        try:
+            yield Bot(api, app, site, finished, transport, env, log, run)
+        finally:
+            await run.stop()
+            await app.close()
+        assert run.returncode == 0, "\n".join(log)
+        assert not any("Traceback" in line for line in log), "\n".join(log)
+        assert not any(TOKEN in line for line in log), "the bot token was logged"
+
+
+class Run:
+    """One `dutybot run` process at a time: started, stopped with SIGTERM, or killed (SIGKILL)
+    and started again on the same database."""
+
+    def __init__(self, env: dict[str, str], transport: str, finished: Finished, log: list[str]):
+        self.env, self.transport, self.finished, self.log = env, transport, finished, log
+        self.process: asyncio.subprocess.Process | None = None
+        self.reader: asyncio.Task[None] | None = None
+        self.returncode: int | None = None
+
+    async def start(self) -> None:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "run", env=env,
+            sys.executable, "-m", "bot.cli", "run", env=self.env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
         )  # fmt: skip
-        finished, log = Finished(), []
         ready = asyncio.Event()
 
         async def follow() -> None:
             assert process.stdout is not None
             async for raw in process.stdout:
                 line = raw.decode(errors="replace").rstrip()
-                log.append(line)
-                if f"via {transport}, polling" in line:
+                self.log.append(line)
+                if f"via {self.transport}, polling" in line:
                     ready.set()
                 found = DONE.search(line)
                 if found:
-                    finished(int(i) for i in found.group(1).split(","))
+                    self.finished(int(i) for i in found.group(1).split(","))
 
-        reader = asyncio.create_task(follow())
+        self.process, self.reader = process, asyncio.create_task(follow())
         started = asyncio.create_task(ready.wait())
-        await asyncio.wait({reader, started}, timeout=60, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait({self.reader, started}, timeout=60, return_when=asyncio.FIRST_COMPLETED)
         started.cancel()
-        assert ready.is_set(), "dutybot run did not start:\n" + "\n".join(log)
-        try:
-            yield Bot(api, app, site, finished, transport, env, log)
-        finally:
-            process.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(process.wait(), 30)
-            await asyncio.wait_for(reader, 5)
-            await app.close()
-        assert process.returncode == 0, "\n".join(log)
-        assert not any("Traceback" in line for line in log), "\n".join(log)
-        assert not any(TOKEN in line for line in log), "the bot token was logged"
+        assert ready.is_set(), "dutybot run did not start:\n" + "\n".join(self.log)
+
+    async def kill(self) -> None:
+        """SIGKILL: no clean-up at all, as when the machine loses power or the OOM killer acts."""
+        assert self.process is not None and self.reader is not None
+        self.process.kill()
+        await asyncio.wait_for(self.process.wait(), 30)
+        await asyncio.wait_for(self.reader, 5)
+        self.log.append("--- killed ---")
+
+    async def stop(self) -> None:
+        assert self.process is not None and self.reader is not None
+        self.process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(self.process.wait(), 30)
+        await asyncio.wait_for(self.reader, 5)
+        self.returncode = self.process.returncode
