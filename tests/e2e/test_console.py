@@ -108,6 +108,8 @@ async def test_a_newcomer_reports_a_theft_with_the_police_branch(tmp_path: Path)
         await console.read_prompt()
         assert "创建演示场所和演示用户" in console.screen
         await console.type("y")
+        # Two sentences in Chinese: no space after 。
+        assert "用户“演示保安”。下次可用:dutybot console --as" in console.screen
         console.asks("📝 报告事件")
         await console.type("1")  # a bare number presses the button
         await console.type("钱包被偷")  # typed words find the procedure
@@ -134,7 +136,7 @@ async def test_a_newcomer_reports_a_theft_with_the_police_branch(tmp_path: Path)
         await console.type(str(photo))
         console.asks("已收到 1 张照片")
         await console.press("完成")
-        console.asks("安防队长、服务中心负责人、物业部经理(电话或对讲)")
+        console.asks("安防队长、服务中心负责人、物业部经理（电话或对讲）")
         await console.press("完成")
         await console.type("李四")  # a person asked to stay
         await console.press("跳过此项")

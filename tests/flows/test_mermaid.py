@@ -209,3 +209,5 @@ def test_the_text_view_in_both_languages() -> None:
     assert "    → 通知:安防队长、服务中心负责人、物业部经理 — " in zh
     assert "    → notify: Security chief, Service-centre head, Property manager — " in en
     assert "    仅当 需调看监控 = 是" in zh and "    only when CCTV review needed = yes" in en
+    assert "    每人记录:姓名、身份、联系方式" in zh  # short labels, not the hint
+    assert "    each person: Name, Status, Contact" in en

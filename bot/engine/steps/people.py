@@ -38,14 +38,13 @@ class PeopleKind(StepKind):
     def buttons(self, step: Any, io: StepIO) -> Rows:
         tr = io.tr
         index = io.draft.get("field")
+        rows: Rows = []
         if index is not None:
-            rows: Rows = []
             if index > 0:
                 rows.append([(tr._("Skip this detail"), "field_skip")])
             if io.draft.get("people"):
                 rows.append([(tr._("Stop adding"), "field_stop")])
             return rows
-        rows = []
         if len(io.draft.get("people", [])) < step.max:
             rows.append([(tr._("➕ Add another"), "add")])
         row = [(tr._("✓ Done"), "done")]
@@ -113,9 +112,13 @@ class PeopleKind(StepKind):
 
     def _line(self, step: Any, tr: Translator, person: dict[str, str]) -> str:
         first, *rest = step.fields
-        details = [f"{tr.pick(f.text)}: {person[f.id]}" for f in rest if person.get(f.id)]
+        # The short label, not the question's hint: "身份", not "身份(业主/住户/顾客,房号)".
+        colon, separator = (":", ";") if tr.chinese else (": ", "; ")
+        details = [
+            f"{tr.pick(f.label or f.text)}{colon}{person[f.id]}" for f in rest if person.get(f.id)
+        ]
         name = person.get(first.id, "?")
-        return f"{name} ({'; '.join(details)})" if details else name
+        return tr.aside(name, separator.join(details)) if details else name
 
     def format(self, step: Any, tr: Translator, value: Any) -> str:
         if not value:
