@@ -105,7 +105,7 @@ def test_conditions_are_edge_labels_in_both_languages() -> None:
     assert 'c_cctv_findings -->|"否"| s_equipment' in zh
     assert 'c_cctv_findings -->|"yes: CCTV review needed = yes"| s_cctv_findings' in en
     assert "Estimated value ≥ setting large_value_threshold" in en
-    assert "People interviewed count ≥ 2" in en
+    assert "Staff on site at the time count ≥ 2" in en
     outage = render_mermaid(SHIPPED.get("utility_outage"), reader("zh"))
     assert "设置 long_outage_minutes 未设定" in outage
     assert "类型 ∈ 停电、停水并停电" in outage
