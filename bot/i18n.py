@@ -96,6 +96,10 @@ class Translator:
         """Sentences one after another: Chinese puts no space after 。, English one after "."."""
         return ("" if self.chinese else " ").join(part for part in parts if part)
 
+    def aside(self, text: str, note: str) -> str:
+        """A note in brackets after a text: "甲（乙）" in Chinese, "a (b)" in English."""
+        return f"{text}（{note}）" if self.chinese else f"{text} ({note})"
+
     def pick(self, text: dict[str, str] | str) -> str:
         """Choose a playbook text for this locale (the other language when one is missing)."""
         if isinstance(text, str):

@@ -36,7 +36,7 @@ def test_by_default_the_command_line_speaks_chinese(
     assert code == 1 and "还没有 dutybot 数据表" in err and "`dutybot db upgrade`" in err
     assert dutybot(capsys, "db", "upgrade")[1].startswith("已创建 dutybot 数据表")
     code, out, _ = dutybot(capsys, "site", "add", "HQ", "总部酒店")
-    assert code == 0 and out.startswith("已添加场所 HQ(") and "Asia/Shanghai" in out
+    assert code == 0 and out.startswith("已添加场所 HQ（") and "Asia/Shanghai" in out
     code, _, err = dutybot(
         capsys, "staff", "add", "--telegram-id", "abc", "--name", "李伟", "--role", "guard"
     )
@@ -126,7 +126,7 @@ def test_listings_are_tables_for_people_and_tsv_or_json_for_scripts(
     code, out, err = dutybot(capsys, "staff", "invite", "--role", "foreman", "--hours", "2")
     assert code == 0 and out.startswith("已为 HQ 创建 foreman 邀请,仅可使用一次")
     assert out.splitlines()[-1].startswith("/start ") and "bot_username" in err
-    assert dutybot(capsys, "staff", "revoke", "1")[1].startswith("已撤销员工 李伟(编号 1)")
+    assert dutybot(capsys, "staff", "revoke", "1")[1].startswith("已撤销员工 李伟（编号 1）")
     assert dutybot(capsys, "staff", "list")[1].splitlines()[-1].endswith("English  已撤销")
     assert dutybot(capsys, "staff", "list", "--format", "tsv")[1].endswith("\trevoked\n")
 
@@ -164,7 +164,7 @@ def test_argparse_speaks_the_deployment_language(
     assert err.endswith("dutybot staff add:错误:缺少以下参数:--telegram-id, --role\n")
     with pytest.raises(SystemExit):
         main(["sight", "list"])
-    assert "参数 command:无效的选择:'sight'(可选:'db', 'flows'," in capsys.readouterr().err
+    assert "参数 command:无效的选择:'sight'（可选:'db', 'flows'," in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["--help"])
     out = capsys.readouterr().out

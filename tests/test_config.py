@@ -78,7 +78,7 @@ def test_wrong_environment_value_stops_start_up(tmp_path: Path) -> None:
     # No language configured: the default, Chinese.
     assert result.stderr == (
         "dutybot: 配置无效:\n"
-        "  media.max_file_bytes(环境变量 DUTYBOT_MEDIA__MAX_FILE_BYTES):须大于 0,而不是 -5\n"
+        "  media.max_file_bytes（环境变量 DUTYBOT_MEDIA__MAX_FILE_BYTES）:须大于 0,而不是 -5\n"
     )
 
 

@@ -82,7 +82,7 @@ async def stranger(
 
 def welcome(ctx: Ctx) -> None:
     tr = ctx.tr
-    roles = ", ".join(tr._(ROLES[r]) for r in ctx.staff.roles if r in ROLES)
+    roles = tr.join(tr._(ROLES[r]) for r in ctx.staff.roles if r in ROLES)
     ctx.say(
         tr._(
             "Welcome, {name}! You are now registered as {roles} at {site}.",

@@ -89,7 +89,7 @@ async def _alert_lines(ctx: Ctx, case: Case, people: dict[int, Any]) -> list[str
     assert case.id is not None
     lines = []
     for alert in await alerts.of_case(ctx.session, case.id):
-        named = _join(tr, [tr._(ROLES.get(r, r)) for r in alert.roles])
+        named = tr.join([tr._(ROLES.get(r, r)) for r in alert.roles])
         if alert.status == AlertStatus.ACKNOWLEDGED and alert.acknowledged_at is not None:
             who = people.get(alert.acknowledged_by or 0)
             if who is None and alert.acknowledged_by is not None:
@@ -132,7 +132,7 @@ def _timeline(
             span = tr.datetime(run[0].at, "short")
             if run[-1].at != run[0].at:
                 span += "–" + tr.time(run[-1].at)
-            lines.append(f"{span} · {_who(run[0], people)} · {_join(tr, parts)}")
+            lines.append(f"{span} · {_who(run[0], people)} · {tr.join(parts)}")
         run.clear()
 
     for event in events:
@@ -159,14 +159,10 @@ def _who(event: CaseEvent, people: dict[int, Any]) -> str:
     return people[event.actor_id].name if event.actor_id in people else "dutybot"
 
 
-def _join(tr: Translator, parts: list[str]) -> str:
-    return ("、" if tr.locale.startswith("zh") else ", ").join(parts)
-
-
-def _names(event: CaseEvent, people: dict[int, Any]) -> str:
+def _names(tr: Translator, event: CaseEvent, people: dict[int, Any]) -> str:
     names = [people[i].name for i in event.data.get("staff", []) if i in people]
     names += [str(chat) for chat in event.data.get("chats", [])]
-    return ", ".join(names) or "—"  # names are not translated; a comma reads in both
+    return tr.join(names) or "—"
 
 
 def _event_text(tr: Translator, event: CaseEvent, people: dict[int, Any], book: Any) -> str | None:
@@ -174,11 +170,11 @@ def _event_text(tr: Translator, event: CaseEvent, people: dict[int, Any], book: 
     role = tr._(ROLES.get(data.get("role", ""), data.get("role", "")))
     texts: dict[str, str] = {
         "opened": tr._("opened the case"),
-        "alert_raised": tr._("pinged {names}", names=_names(event, people)),
+        "alert_raised": tr._("pinged {names}", names=_names(tr, event, people)),
         "alert_escalated": tr._(
-            "nobody acknowledged in time; escalated to {names}", names=_names(event, people)
+            "nobody acknowledged in time; escalated to {names}", names=_names(tr, event, people)
         ),
-        "alert_repeated": tr._("pinged {names} again", names=_names(event, people)),
+        "alert_repeated": tr._("pinged {names} again", names=_names(tr, event, people)),
         "alert_acknowledged": tr._("acknowledged the alert"),
         "alert_unanswered": tr._("nobody acknowledged the alert; its chain has ended"),
         "completed": tr._("submitted the report"),

@@ -24,7 +24,7 @@ async def show(ctx: Ctx) -> None:
     )
 
     def names(ids: list[int]) -> str:
-        return "、".join(people[i].name for i in ids if i in people) if ids else ""
+        return tr.join(people[i].name for i in ids if i in people) if ids else ""
 
     lines: list[str] = []
     if not roles:

@@ -123,7 +123,8 @@ async def resume_offer(ctx: Ctx) -> None:
     if ctx.conv.screen == ScreenName.STEP and ctx.conv.step_id:
         answers = effective_answers(book, await stored_answers(ctx), ctx.site.settings)
         n, total = progress(book, ctx.conv.step_id, answers, ctx.site.settings)
-        where = " " + tr._("(step {n} of {total})", n=n, total=total)
+        step = tr._("(step {n} of {total})", n=n, total=total)
+        where = step if tr.chinese else " " + step
     screen = Screen(
         text=tr._(
             "Report {number} ({title}) is in progress{where}.",

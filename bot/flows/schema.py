@@ -266,6 +266,11 @@ class PeopleStep(StepBase):
     )
     min: int = Field(default=1, ge=0, le=100)
     max: int = Field(default=30, ge=1, le=100)
+    # A button "nobody …" while no one is recorded: it answers with an explicit empty list, so a
+    # required list can truthfully be empty (unlike Skip, which records nothing).
+    none_option: Text | None = None
+
+    _check_none = field_validator("none_option")(lambda v: v if v is None else _check_text(v))
 
 
 def _step_kind(value: Any) -> str | None:

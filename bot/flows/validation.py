@@ -167,6 +167,8 @@ def texts(book: Playbook) -> Iterator[tuple[tuple[Any, ...], str, dict[str, str]
             loc = ("steps", index, "fields", number)
             yield loc, f"{base}.fields[{number}]", person_field.text
             yield loc, f"{base}.fields[{number}].label", person_field.label
+        none = getattr(step, "none_option", None)
+        yield ("steps", index, "none_option"), f"{base}.none_option", none
         unit = getattr(step, "unit", None)
         yield ("steps", index, "unit"), f"{base}.unit", unit
         for number, action in enumerate(step.actions):

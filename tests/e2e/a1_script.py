@@ -48,7 +48,8 @@ async def report_a1(guard: Person) -> None:
     assert "3 photos received" in guard.text()
     await guard.press("Done")
     await guard.press("Done")  # chiefs notified
-    await guard.press("Skip")  # nobody asked to stay
+    assert "Skip" not in guard.labels()  # required: an explicit answer
+    await guard.press("Nobody involved is present")
     await guard.press("Yes")  # the owner asks for the police
     assert "large value" in guard.text()
     await guard.press("No")
@@ -59,7 +60,8 @@ async def report_a1(guard: Person) -> None:
     await guard.press("Nothing is moved")
     await guard.press("Done")
     await guard.press("Public area")
-    await guard.press("Safety tape")
+    await guard.press("Safety tape is up")
+    await guard.press("People are posted")  # both (000:21)
     await guard.press("Done")
     await guard.photo(PHOTOS[3])  # the cordon
     await guard.press("Done")
@@ -68,7 +70,7 @@ async def report_a1(guard: Person) -> None:
     for _ in range(6):
         await guard.press("Skip this detail")
     await guard.press("Done")
-    await guard.press("Skip")  # staff on duty
+    await guard.press("No staff were on site at the time")
     await guard.say("The man in the cap; CCTV stills saved")
     await guard.press("Skip")  # evidence photos
     await guard.say("Suspect identity to be confirmed by the police")
@@ -112,3 +114,5 @@ async def check_case(bot: Bot, telegram_id: int) -> None:
     assert events[0] == "opened" and events[-1] == "completed"
     assert events.count("attachment_added") == 4
     assert ["security_chief"] in notified and ["manager"] in notified
+    assert ["foreman"] in notified  # the foreman rushes to the scene (000:13)
+    assert answers["persons_retained"] == [] and answers["staff_on_duty"] == []

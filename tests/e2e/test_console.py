@@ -108,6 +108,8 @@ async def test_a_newcomer_reports_a_theft_with_the_police_branch(tmp_path: Path)
         await console.read_prompt()
         assert "创建演示场所和演示用户" in console.screen
         await console.type("y")
+        # Two sentences in Chinese: no space after 。
+        assert "用户“演示保安”。下次可用:dutybot console --as" in console.screen
         console.asks("📝 报告事件")
         await console.type("1")  # a bare number presses the button
         await console.type("钱包被偷")  # typed words find the procedure
@@ -134,7 +136,7 @@ async def test_a_newcomer_reports_a_theft_with_the_police_branch(tmp_path: Path)
         await console.type(str(photo))
         console.asks("已收到 1 张照片")
         await console.press("完成")
-        console.asks("安防队长、服务中心负责人、物业部经理(电话或对讲)")
+        console.asks("物业部经理。dutybot 已即时通知对方（附“确认收到”按钮）")
         await console.press("完成")
         await console.type("李四")  # a person asked to stay
         await console.press("跳过此项")
@@ -150,7 +152,10 @@ async def test_a_newcomer_reports_a_theft_with_the_police_branch(tmp_path: Path)
         await console.press("不许移动、拿走、放入任何物品")
         await console.press("完成")
         await console.press("公共区域")
-        await console.press("安全隔离带")
+        await console.press("已拉安全隔离带")
+        await console.press("完成")
+        assert "请确认两项均已做到。" in console.screen  # tape AND people (000:21)
+        await console.press("已派人员封锁")
         await console.press("完成")
         await console.press("跳过")  # cordon photos
         await console.press("完成")  # superiors briefed
@@ -161,9 +166,18 @@ async def test_a_newcomer_reports_a_theft_with_the_police_branch(tmp_path: Path)
             if name == "王五":
                 await console.press("继续添加")
         await console.press("完成")
-        console.asks("分别隔离询问")
+        console.asks("对在丢失财物时间在现场的工作人员逐一进行谈话询问情况")
+        for name in ("保安甲", "保洁乙"):  # two staff members on site
+            await console.type(name)
+            await console.press("跳过此项")
+            await console.type("未发现异常")
+            if name == "保安甲":
+                await console.press("继续添加")
         await console.press("完成")
-        await console.press("跳过")  # staff on duty
+        await console.press("是")  # one of them has gone off duty
+        await console.press("已找回并询问")
+        console.asks("涉及二人以上应分别隔离询问")  # after the staff interviews (000:31)
+        await console.press("完成")
         await console.type("戴帽男子,已调取监控截图")
         await console.press("跳过")  # evidence photos
         await console.type("嫌疑人身份待公安机关确认")

@@ -135,11 +135,13 @@ def _candidates(step: Any, conds: list[AnswerCondition]) -> list[Any]:
         values = [v for v in (_number(step, n) for n in sorted(numbers)) if v is not None]
         values = values or [_default(step)]
     elif step.kind in ("photos", "people"):
+        # 0: a people step's explicit "nobody" answer.
+        low = 0 if getattr(step, "none_option", None) else max(step.min, 1)
         counts = {max(step.min, 1)}
         for cond in conds:
             if cond.count_gte is not None:
                 counts.update({cond.count_gte - 1, cond.count_gte})
-        values = sorted(c for c in counts if max(step.min, 1) <= c <= step.max)
+        values = sorted(c for c in counts if low <= c <= step.max)
     else:
         values = [_default(step)]
     if not step.required and any(c.answered is not None for c in conds):
@@ -319,6 +321,8 @@ async def answer(chat: Chat, step: Any, value: Any) -> None:
         await chat.photo(*(png(n) for n in range(value)))
         if value < step.max:
             await tap(chat, "✓ Done")
+    elif step.kind == "people" and value == 0:
+        await tap(chat, step.none_option["en"])
     elif step.kind == "people":
         for person in range(value):
             if person:

@@ -137,11 +137,11 @@ def test_shipped_playbooks_are_clean() -> None:
 
 def test_site_folder_overrides_a_shipped_playbook(tmp_path: Path) -> None:
     original = (SHIPPED_DIR / "lost_property.yaml").read_text(encoding="utf-8")
-    changed = original.replace("version: 1", "version: 2")
+    changed = original.replace("version: 2", "version: 3")
     changed = changed.replace("客户挂失财物及失窃", "本店失物处理", 1)
     write(tmp_path, changed, "lost_property.yaml")
     registry, _ = load_registry(tmp_path)
-    assert registry.get("lost_property").version == 2
+    assert registry.get("lost_property").version == 3
     assert registry.get("lost_property").title["zh"] == "本店失物处理"
 
 
@@ -170,7 +170,7 @@ def test_flows_check_command(tmp_path: Path) -> None:
 def test_flows_show_command(tmp_path: Path) -> None:
     shown = run_cli("flows", "show", "lost_property", "--locale", "en", cwd=tmp_path)
     assert shown.returncode == 0, shown.stderr
-    assert shown.stdout.startswith("Lost or stolen property  [lost_property v1 · Security]")
+    assert shown.stdout.startswith("Lost or stolen property  [lost_property v2 · Security]")
     assert (
         "only when (Owner asks for police = yes OR Large value = yes OR Estimated value ≥ "
         "setting large_value_threshold)" in shown.stdout

@@ -105,7 +105,7 @@ def test_conditions_are_edge_labels_in_both_languages() -> None:
     assert 'c_cctv_findings -->|"否"| s_equipment' in zh
     assert 'c_cctv_findings -->|"yes: CCTV review needed = yes"| s_cctv_findings' in en
     assert "Estimated value ≥ setting large_value_threshold" in en
-    assert "People interviewed count ≥ 2" in en
+    assert "Staff on site at the time count ≥ 2" in en
     outage = render_mermaid(SHIPPED.get("utility_outage"), reader("zh"))
     assert "设置 long_outage_minutes 未设定" in outage
     assert "类型 ∈ 停电、停水并停电" in outage
@@ -209,3 +209,5 @@ def test_the_text_view_in_both_languages() -> None:
     assert "    → 通知:安防队长、服务中心负责人、物业部经理 — " in zh
     assert "    → notify: Security chief, Service-centre head, Property manager — " in en
     assert "    仅当 需调看监控 = 是" in zh and "    only when CCTV review needed = yes" in en
+    assert "    每人记录:姓名、身份、联系方式" in zh  # short labels, not the hint
+    assert "    each person: Name, Status, Contact" in en

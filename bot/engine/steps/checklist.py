@@ -24,6 +24,10 @@ class ChecklistKind(StepKind):
         return rows
 
     def hint(self, step: Any, io: StepIO) -> str | None:
+        if _all_needed(step):
+            if len(step.options) == 2:
+                return io.tr._("Tick both, then press “Done”.")
+            return io.tr._("Tick all {n}, then press “Done”.", n=len(step.options))
         if step.min_selected:
             return io.tr.n_(
                 "Tick at least {n} item, then press “Done”.",
@@ -45,6 +49,10 @@ class ChecklistKind(StepKind):
             io.draft["selected"] = selected
             return Stay(replace=True)
         if action == "done":
+            if len(selected) < step.min_selected and _all_needed(step):
+                if len(step.options) == 2:
+                    return Invalid(io.tr._("Please confirm both are done."))
+                return Invalid(io.tr._("Please confirm all {n} are done.", n=len(step.options)))
             if len(selected) < step.min_selected:
                 return Invalid(
                     io.tr.n_(
@@ -62,4 +70,9 @@ class ChecklistKind(StepKind):
         chosen = [names.get(item, item) for item in value or []]
         if not chosen:
             return tr._("none")
-        return ("、" if tr.locale.startswith("zh") else ", ").join(chosen)
+        return tr.join(chosen)
+
+
+def _all_needed(step: Any) -> bool:
+    """Every option must be ticked: the list is things to confirm, not a choice."""
+    return len(step.options) > 1 and step.min_selected >= len(step.options)

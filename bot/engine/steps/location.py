@@ -55,4 +55,4 @@ class LocationKind(StepKind):
             return str(value["text"])
         shown = f"{value['lat']:.6f}, {value['lon']:.6f}"
         named = " ".join(str(value[k]) for k in ("title", "address") if value.get(k))
-        return f"{named} ({shown})" if named else shown
+        return tr.aside(named, shown) if named else shown

@@ -38,14 +38,16 @@ class PeopleKind(StepKind):
     def buttons(self, step: Any, io: StepIO) -> Rows:
         tr = io.tr
         index = io.draft.get("field")
+        rows: Rows = []
+        if self._none_possible(step, io):
+            # An explicit answer "nobody", recorded as an empty list (a skip records nothing).
+            rows.append([(tr.pick(step.none_option), "none")])
         if index is not None:
-            rows: Rows = []
             if index > 0:
                 rows.append([(tr._("Skip this detail"), "field_skip")])
             if io.draft.get("people"):
                 rows.append([(tr._("Stop adding"), "field_stop")])
             return rows
-        rows = []
         if len(io.draft.get("people", [])) < step.max:
             rows.append([(tr._("➕ Add another"), "add")])
         row = [(tr._("✓ Done"), "done")]
@@ -85,9 +87,21 @@ class PeopleKind(StepKind):
             return Answered(people)
         return Stay(notice=io.tr._("Person {n} added.", n=len(people)))
 
+    def _none_possible(self, step: Any, io: StepIO) -> bool:
+        """Nobody recorded and nothing typed yet, on a step that offers "nobody"."""
+        return bool(
+            step.none_option
+            and not io.draft.get("people")
+            and not io.draft.get("person")
+            and io.draft.get("field") in (None, 0)
+        )
+
     def on_action(self, step: Any, io: StepIO, action: str) -> Result | None:
         people = list(io.draft.get("people", []))
         index = io.draft.get("field")
+        if action == "none" and self._none_possible(step, io):
+            io.draft.update(people=[], person={}, field=None)
+            return Answered([])
         if action == "field_skip" and index is not None and index > 0:
             return self._advance(step, io)
         if action == "field_stop" and index is not None and people:
@@ -113,11 +127,17 @@ class PeopleKind(StepKind):
 
     def _line(self, step: Any, tr: Translator, person: dict[str, str]) -> str:
         first, *rest = step.fields
-        details = [f"{tr.pick(f.text)}: {person[f.id]}" for f in rest if person.get(f.id)]
+        # The short label, not the question's hint: "身份", not "身份(业主/住户/顾客,房号)".
+        colon, separator = (":", ";") if tr.chinese else (": ", "; ")
+        details = [
+            f"{tr.pick(f.label or f.text)}{colon}{person[f.id]}" for f in rest if person.get(f.id)
+        ]
         name = person.get(first.id, "?")
-        return f"{name} ({'; '.join(details)})" if details else name
+        return tr.aside(name, separator.join(details)) if details else name
 
     def format(self, step: Any, tr: Translator, value: Any) -> str:
         if not value:
+            if value == [] and step.none_option:
+                return tr.pick(step.none_option)
             return tr._("none")
         return "\n".join(f"  {n}. {self._line(step, tr, p)}" for n, p in enumerate(value, 1))
