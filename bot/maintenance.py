@@ -7,6 +7,7 @@ instances at once. Time inside the jobs comes from the injected clock.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -47,8 +48,34 @@ def housekeeping(db: Database, clock: Clock) -> Tick:
     return Tick("forget_old_events", 6 * 3600, run)
 
 
+class Running:
+    """Jobs under way, so that a shutdown can let them finish: APScheduler's asyncio executor
+    can only cancel them, which would leave a tick half done and a traceback in the log."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.idle = asyncio.Event()
+        self.idle.set()
+
+    def wrap(self, run: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[object]]:
+        async def job() -> object:
+            self.count += 1
+            self.idle.clear()
+            try:
+                return await run()
+            finally:
+                self.count -= 1
+                if not self.count:
+                    self.idle.set()
+
+        return job
+
+
 def start_scheduler(
-    db: Database, clock: Clock, ticks: Sequence[Tick] | None = None
+    db: Database,
+    clock: Clock,
+    ticks: Sequence[Tick] | None = None,
+    running: Running | None = None,
 ) -> AsyncIOScheduler:
     """Start the scheduler in the running event loop (it must be running); by default it runs
     the housekeeping alone."""
@@ -56,7 +83,7 @@ def start_scheduler(
     for tick in [housekeeping(db, clock)] if ticks is None else ticks:
         # APScheduler ticks on wall time; the jobs read ``clock``.
         scheduler.add_job(
-            tick.run,
+            running.wrap(tick.run) if running is not None else tick.run,
             "interval",
             seconds=tick.seconds,
             id=tick.name,
@@ -67,3 +94,13 @@ def start_scheduler(
         )
     scheduler.start()
     return scheduler
+
+
+async def stop_scheduler(scheduler: AsyncIOScheduler, running: Running, timeout: float) -> None:  # noqa: ASYNC109
+    """No new runs; the ones under way finish (up to ``timeout`` seconds); then shut down."""
+    scheduler.pause()
+    try:
+        await asyncio.wait_for(running.idle.wait(), timeout)
+    except TimeoutError:
+        log.warning("%d scheduled job(s) still running at shutdown", running.count)
+    scheduler.shutdown(wait=False)

@@ -51,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     if settings.logging.level != "DEBUG":
         logging.getLogger("alembic").setLevel(logging.WARNING)
+        # A line for every tick of every job (every few seconds) says nothing at INFO.
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
     # httpx (python-telegram-bot's HTTP client) logs every request URL, and with it the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:

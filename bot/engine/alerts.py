@@ -13,7 +13,7 @@ from bot.delivery.models import Delivery
 from bot.engine import case_view
 from bot.engine.callbacks import AckPress, OpenPress
 from bot.engine.context import Ctx
-from bot.engine.outgoing import Outgoing
+from bot.engine.outgoing import Button, Outgoing
 from bot.escalation import service as alerts
 from bot.staff import service as staff_service
 from bot.staff.access import may_see_case
@@ -72,3 +72,35 @@ async def on_open(ctx: Ctx, press: OpenPress) -> None:
     ctx.out.extend(await case_view.record(ctx, case))
     if ctx.out:
         ctx.out[0] = replace(ctx.out[0], notice=ctx.tr._("Case {n}", n=case.number))
+
+
+async def waiting(ctx: Ctx) -> None:
+    """/alerts: the person's pings nobody has acknowledged yet, each with its buttons."""
+    tr = ctx.tr
+    rows = await alerts.waiting_for(ctx.session, ctx.staff_id)
+    if not rows:
+        ctx.say(tr._("No alert is waiting for you."))
+        return
+    lines, buttons = [tr._("Alerts waiting for an acknowledgement:")], []
+    for number, (delivery, alert) in enumerate(rows, 1):
+        case = await cases.get(ctx.session, alert.case_id)
+        title = (
+            tr.pick(ctx.registry.get(case.playbook_id).title)
+            if case.playbook_id in ctx.registry
+            else case.playbook_id
+        )
+        when = tr.datetime(alert.raised_at, "short")
+        lines.append(f"{number}. {case.number} · {title} · {when}")
+        assert delivery.id is not None
+        buttons.append(
+            (
+                Button(
+                    tr._("✅ Acknowledge {n}", n=number),
+                    AckPress(delivery.id, delivery.secret).pack(),
+                ),
+                Button(
+                    tr._("📂 Open {n}", n=number), OpenPress(delivery.id, delivery.secret).pack()
+                ),
+            )
+        )
+    ctx.out.append(Outgoing(text="\n".join(lines), buttons=tuple(buttons)))

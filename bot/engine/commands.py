@@ -17,6 +17,8 @@ STAFF = (
     ("start", N_("Main menu")),
     ("report", N_("Report an incident")),
     ("mine", N_("My reports")),
+    ("alerts", N_("Alerts waiting for me")),
+    ("duty", N_("Who is on duty")),
     ("back", N_("Previous step")),
     ("skip", N_("Skip an optional step")),
     ("cancel", N_("Cancel the report in progress")),

@@ -35,6 +35,7 @@ def home(ctx: Ctx) -> None:
     )
     screen.row((tr._("📝 Report an incident"), "menu:report"))
     screen.row((tr._("📂 My reports"), "menu:mine"))
+    screen.row((tr._("🔔 My alerts"), "menu:alerts"), (tr._("🗓 On duty"), "menu:duty"))
     if is_admin(ctx.staff):
         screen.row((tr._("🔑 Staff access"), "admin:home"))
     ctx.show(screen)

@@ -108,6 +108,13 @@ async def _duty(ctx: Ctx, args: str) -> None:
     await duty.show(ctx)
 
 
+@ROUTER.command("alerts")
+async def _alerts(ctx: Ctx, args: str) -> None:
+    await alerts.waiting(ctx)
+    if ctx.case is not None:
+        await current.show(ctx)
+
+
 @ROUTER.command("invite")
 async def _invite_command(ctx: Ctx, args: str) -> None:
     if admin.allowed(ctx):
@@ -135,6 +142,9 @@ async def _menu(ctx: Ctx, target: str) -> None:
         await menu.mine(ctx)
     elif target == "duty":
         await duty.show(ctx)
+    elif target == "alerts":
+        await alerts.waiting(ctx)
+        menu.home(ctx)
     else:
         menu.home(ctx)
 

@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.cases import service as cases
 from bot.cases.models import Case
 from bot.delivery import service as outbox
-from bot.delivery.models import DeliveryKind
+from bot.delivery.models import Delivery, DeliveryKind, DeliveryStatus
 from bot.escalation.chains import ChainStep, EscalationSettings
 from bot.escalation.hours import quiet_until
 from bot.escalation.models import Alert, AlertStatus
@@ -349,3 +349,22 @@ async def involvement(session: AsyncSession, case_id: int) -> tuple[set[str], se
     roles = {role for alert in await of_case(session, case_id) for role in alert.roles}
     pinged = {d.staff_id for d in await outbox.of_case(session, case_id) if d.staff_id is not None}
     return roles, pinged
+
+
+async def waiting_for(session: AsyncSession, staff_id: int, limit: int = 10) -> list[Any]:
+    """The person's pings of alerts still waiting for an acknowledgement, newest first: one
+    (delivery, alert) per alert, the latest copy sent to them."""
+    query = (
+        select(Delivery, Alert)
+        .join(Alert, col(Alert.id) == col(Delivery.alert_id))
+        .where(
+            Delivery.staff_id == staff_id,
+            col(Delivery.status).in_([DeliveryStatus.SENT, DeliveryStatus.PENDING]),
+            Alert.status == AlertStatus.OPEN,
+        )
+        .order_by(col(Delivery.id).desc())
+    )
+    latest: dict[int, Any] = {}
+    for delivery, alert in (await session.exec(query)).all():
+        latest.setdefault(alert.id or 0, (delivery, alert))
+    return list(latest.values())[:limit]

@@ -37,6 +37,8 @@ WORDS = {
         "count": "数量",
         "review": "复核并确认",
         "notify": "通知",
+        "urgent": "紧急",
+        "chain": "上报链",
         "classify": "分级",
         "deadline": "时限",
         "when": "当",
@@ -68,6 +70,8 @@ WORDS = {
         "count": "count",
         "review": "Review and confirm",
         "notify": "notify",
+        "urgent": "urgent",
+        "chain": "chain",
         "classify": "classify",
         "deadline": "deadline",
         "when": "when",
@@ -233,6 +237,11 @@ def action_words(action: Any, book: Playbook, tr: Translator, *, until: bool = F
     said = words(lang)
     if isinstance(action, NotifyAction):
         line = f"{said['notify']}{said['colon']}{role_names(action.notify, tr)}"
+        marks = [said["urgent"]] if action.urgent else []
+        if action.chain:
+            marks.append(f"{said['chain']} {action.chain}")
+        if marks:
+            line += said["open"] + said["sep"].join(marks) + said["close"]
         if action.message:
             line += f" — {pick(action.message, lang)}"
     elif isinstance(action, ClassifyAction):

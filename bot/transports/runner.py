@@ -14,7 +14,7 @@ from bot.delivery.messages import Renderer
 from bot.delivery.sender import Sender, SenderSettings
 from bot.escalation.jobs import climb_due_alerts
 from bot.i18n import N_
-from bot.maintenance import Tick, housekeeping, start_scheduler
+from bot.maintenance import Running, Tick, housekeeping, start_scheduler, stop_scheduler
 from bot.transports import webhook
 from bot.transports.front import Front
 from bot.transports.port import Port
@@ -90,7 +90,8 @@ async def serve(
     transport = make_transport(app, on_finished, limits)
     sender = make_sender(app, transport.front.port, limits)
     app.engine.on_outbox = sender.kick
-    scheduler = start_scheduler(app.db, app.engine.clock, ticks(app, sender.kick))
+    running = Running()
+    scheduler = start_scheduler(app.db, app.engine.clock, ticks(app, sender.kick), running)
     stop_sending = asyncio.Event()
     sending = asyncio.create_task(sender.run(stop_sending))
     try:
@@ -113,7 +114,7 @@ async def serve(
                 ready()
             await transport.poll(stop)
     finally:
-        scheduler.shutdown(wait=False)
+        await stop_scheduler(scheduler, running, DRAIN_SECONDS)
         stop_sending.set()
         try:
             await asyncio.wait_for(sending, DRAIN_SECONDS)

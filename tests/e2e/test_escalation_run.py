@@ -10,6 +10,7 @@ import random
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
@@ -201,3 +202,40 @@ async def _alarm_reporter(bot: Bot) -> Person:
     await guard.press("Test alarm")
     await guard.press("Theft")
     return guard
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_a_fire_pings_the_duty_manager_the_rota_names_now(
+    tmp_path: Path, transport: str
+) -> None:
+    """The rota is set with `dutybot rota add`; a fire report pings whoever it names at this
+    hour, not the other duty manager; /duty shows it; an admin hears of a blocked recipient."""
+    async with launched(tmp_path, transport) as bot:
+        api = bot.api
+        now_on = await bot.add_staff(6101, "Feng Night", "duty_manager")
+        off = await bot.add_staff(6102, "Zheng Day", "duty_manager")
+        await bot.add_staff(6103, "Admin Ma", "admin")
+        for telegram_id in (6101, 6102, 6103):
+            api.user(telegram_id, "x", started=True)
+        hour = datetime.now(ZoneInfo("Asia/Shanghai")).hour
+        start, end = f"{(hour - 1) % 24:02d}:00", f"{(hour + 2) % 24:02d}:00"
+        await bot.cli("rota", "add", "--role", "duty_manager", "--staff", str(now_on),
+                      "--days", "daily", "--from", start, "--to", end)  # fmt: skip
+        await bot.cli("rota", "add", "--role", "duty_manager", "--staff", str(off),
+                      "--days", "daily", "--from", end, "--to", start)  # fmt: skip
+        await bot.add_staff(4242, "Li Wei", "guard")
+        guard = bot.person(4242, "Li Wei")
+        await guard.say("/start")
+        await guard.say("/duty")
+        assert "On duty now: Feng Night" in (guard.messages()[-1].text or "")
+        await guard.say("fire")
+        await guard.press("Fire alarm and initial fire")
+        await guard.press("Now")
+        await guard.press("Staff")
+        await guard.say("5F linen room")
+        api.user(6101, "x").block()  # the one on duty has blocked the bot
+        await guard.press("Done")  # the duty manager is notified as the next step opens
+        await api.wait_for(lambda: bool(api.sent_messages(6103)), timeout=15)
+        assert "Feng Night cannot be reached on Telegram" in (api.sent_messages(6103)[0].text or "")
+        assert api.sent_messages(6102) == []  # off duty: not pinged
+        assert [e.status for e in api.errors] == [403]  # the one refused ping, not retried

@@ -236,3 +236,17 @@ async def test_a_hole_in_the_rota_goes_up_the_chain_and_tells_the_admins_once(si
     assert await site.pinged() == ["gm", "gm"]
     notices = sorted(d.message for d in await site.deliveries() if d.kind == "notice")
     assert notices == ["nobody_holds", "rota_hole"]  # once a day each, not once per alert
+
+
+async def test_my_alerts_lists_what_waits_with_working_buttons(site: Site) -> None:
+    await site.report()
+    chief = site.chat("chief")
+    await chief.say("/alerts")
+    assert "Alerts waiting for an acknowledgement" in chief.text and "2611-001" in chief.text
+    await chief.press("✅ Acknowledge 1")
+    assert (await site.alert()).status == AlertStatus.ACKNOWLEDGED
+    await chief.say("/alerts")
+    assert "No alert is waiting for you." in chief.text
+    guard = site.chat()
+    await guard.say("/alerts")
+    assert "No alert is waiting for you." in guard.text  # a guard is not pinged for his report
