@@ -250,3 +250,24 @@ async def test_my_alerts_lists_what_waits_with_working_buttons(site: Site) -> No
     guard = site.chat()
     await guard.say("/alerts")
     assert "No alert is waiting for you." in guard.text  # a guard is not pinged for his report
+
+
+async def test_a_group_chat_step_is_pinged_and_a_member_acknowledges_there(site: Site) -> None:
+    site.world.engine.chains = EscalationSettings(
+        chains={"security": Chain(wait=timedelta(minutes=5), steps=[ChainStep(chat=-100123)])}
+    )
+    await site.report()
+    site.world.clock.advance(timedelta(minutes=5))
+    await site.tick()
+    group = [d for d in await site.deliveries() if d.chat_id == -100123]
+    assert len(group) == 1 and group[0].id is not None
+    data = AckPress(group[0].id, group[0].secret).pack()
+    # From the group it was sent to, any active member of the site may acknowledge it ...
+    member = site.people["foreman"]
+    assert member.telegram_id is not None
+    user = UserRef(member.telegram_id, member.name, "en")
+    out = await site.world.engine.handle(Incoming.press(user, data, private=False, chat_id=-100123))
+    assert "Acknowledged" in (out[0].notice or "")
+    assert (await site.alert()).acknowledged_by == member.id
+    # ... and nothing else typed or pressed in a group reaches the engine.
+    assert await site.world.engine.handle(Incoming.message(user, "/start", private=False)) == []

@@ -118,13 +118,27 @@ def _notifications_become_alerts() -> None:
     """Each notice recorded before delivery existed becomes an alert due now: the first tick
     pings the holders of its roles (the chain is chosen then, from the case's procedure)."""
     bind = op.get_bind()
-    rows = bind.execute(
-        sa.text(
-            "SELECT n.id, n.case_id, n.site_id, n.step_id, n.roles, n.message, n.created_at, "
-            "c.reporter_id FROM notifications n JOIN cases c ON c.id = n.case_id "
-            "WHERE n.status = 'pending' ORDER BY n.id"
-        )
-    ).fetchall()
+    notifications = sa.table(
+        "notifications",
+        sa.column("id", sa.Integer()),
+        sa.column("case_id", sa.Integer()),
+        sa.column("site_id", sa.Integer()),
+        sa.column("step_id", sa.String()),
+        sa.column("roles", sa.JSON()),
+        sa.column("message", sa.JSON()),
+        sa.column("status", sa.String()),
+        sa.column("created_at", UTC_TS),
+    )
+    cases = sa.table("cases", sa.column("id", sa.Integer()), sa.column("reporter_id", sa.Integer()))
+    n, c = notifications.c, cases.c
+    query = (
+        sa.select(n.id, n.case_id, n.site_id, n.step_id, n.roles, n.message, n.created_at)
+        .add_columns(c.reporter_id)
+        .select_from(notifications.join(cases, c.id == n.case_id))
+        .where(n.status == "pending")
+        .order_by(n.id)
+    )
+    rows = bind.execute(query).fetchall()
     if not rows:
         return
     alerts = sa.table(
@@ -160,8 +174,8 @@ def _notifications_become_alerts() -> None:
                 "site_id": row.site_id,
                 "case_id": row.case_id,
                 "step_id": row.step_id,
-                "roles": _json(row.roles),
-                "message": _json(row.message),
+                "roles": row.roles,
+                "message": row.message,
                 "facts": [],
                 "chain": "",
                 "chain_start": 0,
@@ -176,12 +190,6 @@ def _notifications_become_alerts() -> None:
             for row in rows
         ],
     )
-
-
-def _json(value: object) -> object:
-    import json
-
-    return json.loads(value) if isinstance(value, str) else value
 
 
 def downgrade() -> None:
