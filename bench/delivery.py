@@ -53,28 +53,28 @@ async def seed(db: Database, pings: int, per_alert: int) -> None:
     now = datetime.now(UTC)
     settings = EscalationSettings()
     registry, _ = load_registry(None)
-    async with db.transaction() as session:
-        site = await sites.create(
+    with db.transaction() as session:
+        site = sites.create(
             session, code="hq", name="HQ", timezone="Asia/Shanghai", locale="en", now=now
         )
         assert site.id is not None
-        guard = await staff_service.add(
+        guard = staff_service.add(
             session, telegram_id=1, name="Guard", roles=["guard"], site_id=site.id,
             locale=None, now=now,
         )  # fmt: skip
         for n in range(per_alert):
-            await staff_service.add(
+            staff_service.add(
                 session, telegram_id=100_000 + n, name=f"Chief {n}", roles=["security_chief"],
                 site_id=site.id, locale=None, now=now,
             )  # fmt: skip
     book = registry.get("lost_property")
     for _ in range(pings // per_alert):
-        async with db.transaction() as session:
-            case = await cases.open_case(
+        with db.transaction() as session:
+            case = cases.open_case(
                 session, site=site, playbook_id=book.id, playbook_version=book.version,
                 reporter_id=guard.id, now=now,  # type: ignore[arg-type]
             )  # fmt: skip
-            await alerts.raise_alert(
+            alerts.raise_alert(
                 session, case=case, site=site, step_id="notify_chiefs", roles=["security_chief"],
                 message={"zh": "请确认", "en": "Please acknowledge"}, facts=[],
                 chain="security", urgent=True, actor_id=guard.id, now=now, settings=settings,
@@ -95,7 +95,7 @@ def make_port(transport: str, api: FakeBotAPI) -> tuple[object, object]:
 
 async def run(pings: int, per_alert: int, transport: str, per_second: float) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
-        db = Database(f"sqlite+aiosqlite:///{tmp}/bench.db")
+        db = Database(f"sqlite:///{tmp}/bench.db")
         await upgrade(db)
         await seed(db, pings, per_alert)
         async with FakeBotAPI(token=TOKEN, limits=RateLimits(per_second=LIMIT)) as api:
@@ -129,8 +129,8 @@ async def run(pings: int, per_alert: int, transport: str, per_second: float) -> 
             per_chat = Counter({n: len(api.sent_messages(100_000 + n)) for n in range(per_alert)})
             times = sorted(api.send_times())
             gaps = [b - a for a, b in itertools.pairwise(times)]
-            async with db.transaction() as session:
-                rows = (await session.exec(select(Delivery))).all()
+            with db.transaction() as session:
+                rows = (session.exec(select(Delivery))).all()
             await db.dispose()
             each = pings // per_alert  # every chief gets one ping per alert
             return {

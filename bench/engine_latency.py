@@ -125,8 +125,8 @@ class Guard:
 async def run(label: str, db: Database, reports: int, concurrency: int) -> None:
     await upgrade(db)
     now = datetime.now(UTC)
-    async with db.transaction() as session:
-        site = await sites.create(
+    with db.transaction() as session:
+        site = sites.create(
             session,
             code=f"bench{time.time_ns()}",
             name="Bench",
@@ -137,7 +137,7 @@ async def run(label: str, db: Database, reports: int, concurrency: int) -> None:
         assert site.id is not None
         base = time.time_ns() % 10**9 * 100
         for i in range(concurrency):
-            await staff_service.add(
+            staff_service.add(
                 session,
                 telegram_id=base + i,
                 name=f"Guard {i}",
@@ -186,19 +186,20 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reports", type=int, default=20)
     parser.add_argument("--concurrency", type=int, default=4)
-    parser.add_argument("--pg", default="postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         await run(
             "SQLite (WAL file)",
-            Database(f"sqlite+aiosqlite:///{folder}/bench.db"),
+            Database(f"sqlite:///{folder}/bench.db"),
             args.reports,
             args.concurrency,
         )
     try:
-        import asyncpg
+        import psycopg
 
-        connection = await asyncpg.connect(args.pg.replace("+asyncpg", ""), timeout=3)
+        raw = "postgresql://" + args.pg.partition("://")[2]
+        connection = await psycopg.AsyncConnection.connect(raw, connect_timeout=3, autocommit=True)
         schema = f"bench_{time.time_ns()}"
         await connection.execute(f'CREATE SCHEMA "{schema}"')
     except (OSError, Exception) as exc:

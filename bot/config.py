@@ -30,7 +30,7 @@ class _Section(BaseModel):
 
 
 class DatabaseSettings(_Section):
-    url: str = "sqlite+aiosqlite:///dutybot.db"
+    url: str = "sqlite:///dutybot.db"
     echo: bool = False
     # PostgreSQL only: keep dutybot's tables in this schema (it must exist).
     pg_schema: str | None = None
@@ -39,13 +39,14 @@ class DatabaseSettings(_Section):
 
     @field_validator("url")
     @classmethod
-    def _async_driver(cls, value: str) -> str:
-        if value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-            return value
-        if value.startswith("postgresql://") or value.startswith("postgres://"):
-            return "postgresql+asyncpg://" + value.split("://", 1)[1]
-        if value.startswith("sqlite://"):
-            return "sqlite+aiosqlite://" + value.split("://", 1)[1]
+    def _driver(cls, value: str) -> str:
+        """The driver dutybot uses (see bot/storage/db.py), whatever driver the URL names."""
+        scheme, sep, rest = value.partition("://")
+        backend = scheme.split("+", 1)[0]
+        if sep and backend in ("postgresql", "postgres"):
+            return "postgresql+psycopg://" + rest
+        if sep and backend == "sqlite":
+            return "sqlite://" + rest
         raise SettingValueError(N_("must be a sqlite:// or postgresql:// URL"))
 
 

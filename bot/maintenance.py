@@ -25,8 +25,8 @@ REMEMBER_EVENTS = timedelta(days=7)
 
 
 async def forget_old_events(db: Database, clock: Clock) -> int:
-    async with db.transaction() as session:
-        removed = await conversations.forget_events_before(session, clock.now() - REMEMBER_EVENTS)
+    cutoff = clock.now() - REMEMBER_EVENTS
+    removed = await db.run(lambda session: conversations.forget_events_before(session, cutoff))
     if removed:
         log.info("forgot %d delivered update id(s) older than %s", removed, REMEMBER_EVENTS)
     return removed

@@ -9,23 +9,28 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-import asyncpg
+import psycopg
 import pytest
 
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade
 from tests.support import World, make_world
 
-PG_URL = os.environ.get("DUTYBOT_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+PG_URL = os.environ.get("DUTYBOT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 START = datetime(2026, 11, 22, 14, 30, tzinfo=UTC)  # 22:30 in Shanghai
 
 
+def _raw(url: str) -> str:
+    """A libpq URL for psycopg, whatever driver the SQLAlchemy URL names."""
+    _scheme, _, rest = url.partition("://")
+    return "postgresql://" + rest
+
+
 async def _pg_reachable() -> str | None:
-    raw = PG_URL.replace("postgresql+asyncpg://", "postgresql://")
     try:
-        connection = await asyncpg.connect(raw, timeout=3)
-    except (OSError, asyncpg.PostgresError) as exc:
+        connection = await psycopg.AsyncConnection.connect(_raw(PG_URL), connect_timeout=3)
+    except (OSError, psycopg.Error) as exc:
         return str(exc) or type(exc).__name__
     await connection.close()
     return None
@@ -40,8 +45,7 @@ async def pg_schema() -> AsyncIterator[str]:
             pytest.fail(f"PostgreSQL must be reachable in CI ({PG_URL}): {problem}")
         pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {problem}")
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    raw = PG_URL.replace("postgresql+asyncpg://", "postgresql://")
-    connection = await asyncpg.connect(raw)
+    connection = await psycopg.AsyncConnection.connect(_raw(PG_URL), autocommit=True)
     await connection.execute(f'CREATE SCHEMA "{schema}"')
     try:
         yield schema
@@ -55,7 +59,7 @@ async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Da
     """A migrated database: every test using it runs on SQLite and on PostgreSQL."""
     async with AsyncExitStack() as stack:
         if request.param == "sqlite":
-            database = Database(f"sqlite+aiosqlite:///{tmp_path / 'dutybot.db'}")
+            database = Database(f"sqlite:///{tmp_path / 'dutybot.db'}")
         else:
             schema = await stack.enter_async_context(pg_schema())
             database = Database(PG_URL, schema=schema)
@@ -66,7 +70,7 @@ async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Da
 
 @pytest.fixture
 async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'dutybot.db'}")
+    database = Database(f"sqlite:///{tmp_path / 'dutybot.db'}")
     await upgrade(database)
     try:
         yield database

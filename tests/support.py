@@ -83,12 +83,12 @@ def playbooks() -> Registry:
 async def make_world(db: Database, tmp_path: Path, start: datetime, *, locale: str = "en") -> World:
     clock = FrozenClock(start)
     registry = playbooks()
-    async with db.transaction() as session:
-        site = await sites.create(
+    with db.transaction() as session:
+        site = sites.create(
             session, code="hq", name="HQ Hotel", timezone="Asia/Shanghai", locale=locale, now=start
         )
         assert site.id is not None
-        guard = await staff_service.add(
+        guard = staff_service.add(
             session,
             telegram_id=GUARD_ID,
             name="Li Wei",
@@ -153,8 +153,8 @@ async def add_staff(
     world: World, telegram_id: int, name: str, *roles: str, site_id: int | None = None
 ) -> Staff:
     """Another staff member of the world's site (or of ``site_id``)."""
-    async with world.db.transaction() as session:
-        return await staff_service.add(
+    with world.db.transaction() as session:
+        return staff_service.add(
             session,
             telegram_id=telegram_id,
             name=name,

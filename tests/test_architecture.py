@@ -54,5 +54,9 @@ def test_no_sql_in_the_engine_or_the_adapters(path: Path) -> None:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
     }
     assert not calls & {"select", "insert", "update", "delete", "text"}, path
-    sql_modules = {n for n in imported(path) if n.split(".")[0] in ("sqlalchemy", "asyncpg")}
+    sql_modules = {
+        n
+        for n in imported(path)
+        if n.split(".")[0] in ("sqlalchemy", "asyncpg", "psycopg", "sqlite3")
+    }
     assert not sql_modules, f"{path} imports {sql_modules}"

@@ -18,7 +18,7 @@ EXAMPLE = Path(__file__).parent.parent / "config.example.toml"
 def test_defaults_need_no_file(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DUTYBOT_CONFIG", raising=False)
     settings = load_settings()
-    assert settings.database.url.startswith("sqlite+aiosqlite:///")
+    assert settings.database.url.startswith("sqlite:///")
     assert settings.site.locale == "zh_Hans"
 
 
@@ -36,7 +36,7 @@ def test_environment_overrides_the_file(tmp_path: Path, monkeypatch: pytest.Monk
     config.write_text('[database]\nurl = "sqlite:///from-file.db"\n[telegram]\nmode = "webhook"\n')
     monkeypatch.setenv("DUTYBOT_DATABASE__URL", "postgresql://u@db/dutybot")
     settings = load_settings(config)
-    assert settings.database.url == "postgresql+asyncpg://u@db/dutybot"
+    assert settings.database.url == "postgresql+psycopg://u@db/dutybot"
     assert settings.telegram.mode == "webhook"
 
 

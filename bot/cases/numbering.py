@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel import Session
 
 from bot.cases.models import CaseCounter
 from bot.storage.upsert import insert_for
@@ -23,12 +23,12 @@ def format_number(period: str, serial: int) -> str:
     return f"{period}-{serial:03d}"
 
 
-async def next_serial(session: AsyncSession, site_id: int, period: str) -> int:
+def next_serial(session: Session, site_id: int, period: str) -> int:
     """Atomically take the next serial for a site and month (an upsert, safe under concurrency)."""
     insert = insert_for(session, CaseCounter).values(site_id=site_id, period=period, last=1)
     statement = insert.on_conflict_do_update(
         index_elements=["site_id", "period"],
         set_={"last": CaseCounter.__table__.c.last + 1},  # type: ignore[attr-defined]
     ).returning(CaseCounter.__table__.c.last)  # type: ignore[attr-defined]
-    result = await session.exec(statement)  # type: ignore[call-overload]
+    result = session.exec(statement)  # type: ignore[call-overload]
     return int(result.scalar_one())

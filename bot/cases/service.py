@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel import Session, col, select
 
 from bot.cases.models import (
     Answer,
@@ -20,8 +19,8 @@ from bot.cases.numbering import format_number, next_serial, period_of
 from bot.sites.models import Site
 
 
-async def open_case(
-    session: AsyncSession,
+def open_case(
+    session: Session,
     *,
     site: Site,
     playbook_id: str,
@@ -31,7 +30,7 @@ async def open_case(
 ) -> Case:
     assert site.id is not None
     period = period_of(now, site.timezone)
-    serial = await next_serial(session, site.id, period)
+    serial = next_serial(session, site.id, period)
     case = Case(
         site_id=site.id,
         number=format_number(period, serial),
@@ -45,8 +44,8 @@ async def open_case(
         updated_at=now,
     )
     session.add(case)
-    await session.flush()
-    await add_event(
+    session.flush()
+    add_event(
         session,
         case,
         "opened",
@@ -57,31 +56,31 @@ async def open_case(
     return case
 
 
-async def get(session: AsyncSession, case_id: int) -> Case:
-    case = await session.get(Case, case_id)
+def get(session: Session, case_id: int) -> Case:
+    case = session.get(Case, case_id)
     if case is None:
         raise LookupError(f"no case {case_id}")
     return case
 
 
-async def by_number(session: AsyncSession, site_id: int, number: str) -> Case | None:
+def by_number(session: Session, site_id: int, number: str) -> Case | None:
     query = select(Case).where(Case.site_id == site_id, Case.number == number)
-    return (await session.exec(query)).first()
+    return (session.exec(query)).first()
 
 
-async def by_reporter(
-    session: AsyncSession, reporter_id: int, limit: int = 10, *, site_id: int | None = None
+def by_reporter(
+    session: Session, reporter_id: int, limit: int = 10, *, site_id: int | None = None
 ) -> list[Case]:
     """A reporter's latest cases; with ``site_id`` only those of that site."""
     query = select(Case).where(Case.reporter_id == reporter_id)
     if site_id is not None:
         query = query.where(Case.site_id == site_id)
     query = query.order_by(col(Case.opened_at).desc(), col(Case.id).desc()).limit(limit)
-    return list((await session.exec(query)).all())
+    return list((session.exec(query)).all())
 
 
-async def set_status(
-    session: AsyncSession, case: Case, status: CaseStatus, *, actor_id: int, now: datetime
+def set_status(
+    session: Session, case: Case, status: CaseStatus, *, actor_id: int, now: datetime
 ) -> None:
     previous = case.status
     case.status = status
@@ -89,11 +88,11 @@ async def set_status(
     if status in (CaseStatus.COMPLETED, CaseStatus.CANCELLED):
         case.closed_at = now
     session.add(case)
-    await add_event(session, case, str(status), actor_id=actor_id, now=now, data={"from": previous})
+    add_event(session, case, str(status), actor_id=actor_id, now=now, data={"from": previous})
 
 
-async def set_classification(
-    session: AsyncSession,
+def set_classification(
+    session: Session,
     case: Case,
     value: str,
     *,
@@ -105,7 +104,7 @@ async def set_classification(
     case.classification = value
     case.updated_at = now
     session.add(case)
-    await add_event(
+    add_event(
         session,
         case,
         "classified",
@@ -116,18 +115,18 @@ async def set_classification(
     )
 
 
-async def current_answers(session: AsyncSession, case_id: int) -> dict[str, Answer]:
+def current_answers(session: Session, case_id: int) -> dict[str, Answer]:
     query = select(Answer).where(Answer.case_id == case_id, col(Answer.superseded_at).is_(None))
-    return {row.step_id: row for row in (await session.exec(query)).all()}
+    return {row.step_id: row for row in (session.exec(query)).all()}
 
 
-async def answer_history(session: AsyncSession, case_id: int) -> list[Answer]:
+def answer_history(session: Session, case_id: int) -> list[Answer]:
     query = select(Answer).where(Answer.case_id == case_id).order_by(col(Answer.id))
-    return list((await session.exec(query)).all())
+    return list((session.exec(query)).all())
 
 
-async def record_answer(
-    session: AsyncSession,
+def record_answer(
+    session: Session,
     case: Case,
     step_id: str,
     value: Any,
@@ -141,7 +140,7 @@ async def record_answer(
     query = select(Answer).where(
         Answer.case_id == case.id, Answer.step_id == step_id, col(Answer.superseded_at).is_(None)
     )
-    previous = (await session.exec(query)).first()
+    previous = (session.exec(query)).first()
     if previous is not None:
         previous.superseded_at = now
         session.add(previous)
@@ -160,13 +159,13 @@ async def record_answer(
     data: dict[str, Any] = {"value": value}
     if previous is not None:
         data["previous"] = None if previous.skipped else previous.value
-    await add_event(session, case, kind, actor_id=actor_id, step_id=step_id, now=now, data=data)
-    await session.flush()
+    add_event(session, case, kind, actor_id=actor_id, step_id=step_id, now=now, data=data)
+    session.flush()
     return answer
 
 
-async def add_attachment(
-    session: AsyncSession,
+def add_attachment(
+    session: Session,
     case: Case,
     step_id: str,
     *,
@@ -189,8 +188,8 @@ async def add_attachment(
         created_at=now,
     )
     session.add(attachment)
-    await session.flush()
-    await add_event(
+    session.flush()
+    add_event(
         session,
         case,
         "attachment_added",
@@ -202,13 +201,13 @@ async def add_attachment(
     return attachment
 
 
-async def attachments(session: AsyncSession, case_id: int) -> list[Attachment]:
+def attachments(session: Session, case_id: int) -> list[Attachment]:
     query = select(Attachment).where(Attachment.case_id == case_id).order_by(col(Attachment.id))
-    return list((await session.exec(query)).all())
+    return list((session.exec(query)).all())
 
 
-async def add_event(
-    session: AsyncSession,
+def add_event(
+    session: Session,
     case: Case,
     kind: str,
     *,
@@ -225,19 +224,19 @@ async def add_event(
     return event
 
 
-async def timeline(session: AsyncSession, case_id: int) -> list[CaseEvent]:
+def timeline(session: Session, case_id: int) -> list[CaseEvent]:
     query = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(col(CaseEvent.id))
-    return list((await session.exec(query)).all())
+    return list((session.exec(query)).all())
 
 
-async def actions_done(session: AsyncSession, case_id: int) -> set[str]:
+def actions_done(session: Session, case_id: int) -> set[str]:
     """Keys (``step#index``) of step actions already carried out on the case."""
     query = select(CaseEvent).where(CaseEvent.case_id == case_id, CaseEvent.kind == "action")
-    return {str(event.data.get("key")) for event in (await session.exec(query)).all()}
+    return {str(event.data.get("key")) for event in (session.exec(query)).all()}
 
 
-async def open_deadline(
-    session: AsyncSession,
+def open_deadline(
+    session: Session,
     case: Case,
     *,
     key: str,
@@ -258,24 +257,24 @@ async def open_deadline(
         until_step=until_step,
     )
     session.add(row)
-    await session.flush()
+    session.flush()
     return row
 
 
-async def meet_deadlines(
-    session: AsyncSession, case: Case, step_id: str, *, actor_id: int, now: datetime
+def meet_deadlines(
+    session: Session, case: Case, step_id: str, *, actor_id: int, now: datetime
 ) -> list[Deadline]:
     """Mark the case's open deadlines that this step's answer fulfils as met, on the timeline."""
     assert case.id is not None
     query = select(Deadline).where(
         Deadline.case_id == case.id, Deadline.until_step == step_id, Deadline.status == "open"
     )
-    met = list((await session.exec(query)).all())
+    met = list((session.exec(query)).all())
     for row in met:
         row.status = "met"
         row.met_at = now
         session.add(row)
-        await add_event(
+        add_event(
             session,
             case,
             "deadline_met",
@@ -287,6 +286,6 @@ async def meet_deadlines(
     return met
 
 
-async def deadlines(session: AsyncSession, case_id: int) -> list[Deadline]:
+def deadlines(session: Session, case_id: int) -> list[Deadline]:
     query = select(Deadline).where(Deadline.case_id == case_id).order_by(col(Deadline.id))
-    return list((await session.exec(query)).all())
+    return list((session.exec(query)).all())

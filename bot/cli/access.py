@@ -25,13 +25,13 @@ async def access_command(args: Any, settings: Settings, tr: Translator) -> int:
     now = datetime.now(UTC)
     try:
         await ensure_current(db)
-        async with db.transaction() as session:
+        with db.transaction() as session:
             if args.staff_command == "invite":
                 role = check_role(args.role, tr)
-                site = await site_for(session, args.site, tr)
+                site = site_for(session, args.site, tr)
                 assert site.id is not None
                 hours = args.hours or settings.access.invite_hours
-                code, invite = await invites.create(
+                code, invite = invites.create(
                     session,
                     role=role,
                     site_id=site.id,
@@ -42,7 +42,7 @@ async def access_command(args: Any, settings: Settings, tr: Translator) -> int:
                 local = invite.expires_at.astimezone(ZoneInfo(site.timezone))
                 expires = f"{local:%Y-%m-%d %H:%M} ({site.timezone})"
             elif args.staff_command == "revoke":
-                member = await staff_service.get(session, args.id)
+                member = staff_service.get(session, args.id)
                 if member is None:
                     raise UsageError(
                         tr._(
@@ -59,7 +59,7 @@ async def access_command(args: Any, settings: Settings, tr: Translator) -> int:
                         )
                     )
                     return 0
-                await staff_service.revoke(session, args.id)
+                staff_service.revoke(session, args.id)
                 print(
                     tr._(
                         "Staff member {name} (id {id}) revoked: the bot ignores them now.",
@@ -69,7 +69,7 @@ async def access_command(args: Any, settings: Settings, tr: Translator) -> int:
                 )
                 return 0
             else:
-                print(_request_listing(args.format, await requests.pending(session, limit=100), tr))
+                print(_request_listing(args.format, requests.pending(session, limit=100), tr))
                 return 0
     finally:
         await db.dispose()

@@ -23,13 +23,9 @@ async def chains_command(args: Any, settings: Settings, tr: Translator) -> int:
     try:
         await ensure_current(db)
         registry, _ = load_registry(settings.flows.extra_dir, strict=False)
-        async with db.transaction() as session:
-            chosen = (
-                [await site_for(session, args.site, tr)]
-                if args.site
-                else await sites.all_sites(session)
-            )
-            blocks = [await _site_block(session, site, settings, registry, tr) for site in chosen]
+        with db.transaction() as session:
+            chosen = [site_for(session, args.site, tr)] if args.site else sites.all_sites(session)
+            blocks = [_site_block(session, site, settings, registry, tr) for site in chosen]
         print(
             "\n\n".join(blocks)
             if blocks
@@ -40,14 +36,12 @@ async def chains_command(args: Any, settings: Settings, tr: Translator) -> int:
     return 0
 
 
-async def _site_block(
-    session: Any, site: Site, settings: Settings, registry: Any, tr: Translator
-) -> str:
+def _site_block(session: Any, site: Site, settings: Settings, registry: Any, tr: Translator) -> str:
     assert site.id is not None
     escalation = settings.escalation
     start, end = escalation.quiet(site.code)
-    members = await staff_service.active_at_site(session, site.id)
-    on_rota = await rota.rota_roles(session, site.id, now=now())
+    members = staff_service.active_at_site(session, site.id)
+    on_rota = rota.rota_roles(session, site.id, now=now())
     users: dict[str, list[str]] = {}
     for book in registry.all():
         named = {
@@ -80,7 +74,7 @@ async def _site_block(
         )
         lines.append("  " + _level_zero(chain, tr))
         for number, step in enumerate(chain.steps, 1):
-            who = await _whom(session, site, step, members, on_rota, tr)
+            who = _whom(session, site, step, members, on_rota, tr)
             lines.append(f"  {number}. {who} · {_timing(step, tr)}")
         lines.append("  " + tr._("Then: nobody more is pinged and the site's admins are told."))
     return "\n".join(lines)
@@ -100,7 +94,7 @@ def _timing(step: ChainStep, tr: Translator) -> str:
     return tr.join(parts)
 
 
-async def _whom(
+def _whom(
     session: Any,
     site: Site,
     step: ChainStep,
@@ -111,14 +105,14 @@ async def _whom(
     parts = []
     for role in step.roles:
         if role in on_rota:
-            parts.append(await _duty(session, site, role, members, tr))
+            parts.append(_duty(session, site, role, members, tr))
         else:
             holders = [m.name for m in members if role in m.roles]
             parts.append(
                 f"{role_name(role, tr)} ({tr.join(holders) if holders else tr._('nobody')})"
             )
     for role in step.on_duty:
-        parts.append(await _duty(session, site, role, members, tr))
+        parts.append(_duty(session, site, role, members, tr))
     names = {m.id: m.name for m in members}
     parts += [
         names.get(person, tr._("staff {id} (not active here)", id=person)) for person in step.people
@@ -128,8 +122,8 @@ async def _whom(
     return tr.join(parts) or tr._("nobody")
 
 
-async def _duty(session: Any, site: Site, role: str, members: list[Any], tr: Translator) -> str:
-    ids = await rota.on_duty(session, site, role, now())
+def _duty(session: Any, site: Site, role: str, members: list[Any], tr: Translator) -> str:
+    ids = rota.on_duty(session, site, role, now())
     names = [m.name for m in members if m.id in ids]
     now_on = tr.join(names) if names else tr._("nobody: a hole in the rota")
     return tr._("{role} on duty (now: {names})", role=role_name(role, tr), names=now_on)

@@ -37,15 +37,15 @@ def role_name(role: str, tr: Translator) -> str:
     return tr._(ROLES[role]) if role in ROLES else role
 
 
-async def site_for(session: Any, code: str | None, tr: Translator) -> Any:
+def site_for(session: Any, code: str | None, tr: Translator) -> Any:
     if code:
-        site = await sites.by_code(session, code)
+        site = sites.by_code(session, code)
         if site is None:
             raise UsageError(
                 tr._("No site “{code}” (`dutybot site list` shows the sites).", code=code)
             )
         return site
-    every = await sites.all_sites(session)
+    every = sites.all_sites(session)
     if not every:
         raise UsageError(tr._("No site yet: add one with `dutybot site add CODE NAME`."))
     if len(every) != 1:

@@ -44,10 +44,10 @@ async def _choose_user(
     app: Any, as_user: str | None, settings: Settings, tr: Translator, stdin: TextIO, out: TextIO
 ) -> Staff | int:
     """Who the console acts as, or the exit code: 2 for an unknown --as, 1 when none is chosen."""
-    async with app.db.transaction() as session:
+    with app.db.transaction() as session:
         everyone = [
             m
-            for m in await staff_service.all_staff(session, active_only=True)
+            for m in staff_service.all_staff(session, active_only=True)
             if m.telegram_id is not None
         ]
     if as_user:
@@ -90,10 +90,10 @@ async def _choose_user(
 
 async def create_demo(app: Any, settings: Settings, tr: Translator, out: TextIO) -> Staff:
     now = datetime.now(UTC)
-    async with app.db.transaction() as session:
-        site = await sites.by_code(session, "demo")
+    with app.db.transaction() as session:
+        site = sites.by_code(session, "demo")
         if site is None:
-            site = await sites.create(
+            site = sites.create(
                 session,
                 code="demo",
                 name=tr._("Demo Hotel"),
@@ -102,7 +102,7 @@ async def create_demo(app: Any, settings: Settings, tr: Translator, out: TextIO)
                 now=now,
             )
         assert site.id is not None
-        member = await staff_service.add(
+        member = staff_service.add(
             session,
             telegram_id=DEMO_TELEGRAM_ID,
             name=tr._("Demo Guard"),

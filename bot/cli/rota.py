@@ -23,17 +23,17 @@ async def rota_command(args: Any, settings: Settings, tr: Translator) -> int:
     db = open_database(settings)
     try:
         await ensure_current(db)
-        async with db.transaction() as session:
-            site = await site_for(session, args.site, tr)
+        with db.transaction() as session:
+            site = site_for(session, args.site, tr)
             if args.rota_command == "add":
-                await _add(session, site, args, tr)
+                _add(session, site, args, tr)
             elif args.rota_command == "swap":
-                await _swap(session, site, args, tr)
+                _swap(session, site, args, tr)
             elif args.rota_command == "remove":
                 removed = (
-                    await rota.remove_swap(session, site.id, args.id)
+                    rota.remove_swap(session, site.id, args.id)
                     if args.swap
-                    else await rota.remove_shift(session, site.id, args.id)
+                    else rota.remove_shift(session, site.id, args.id)
                 )
                 if not removed:
                     raise UsageError(
@@ -41,14 +41,14 @@ async def rota_command(args: Any, settings: Settings, tr: Translator) -> int:
                     )
                 print(tr._("Removed {id} from the rota of {site}.", id=args.id, site=site.code))
             else:
-                print(await _show(session, site, args.format, tr))
+                print(_show(session, site, args.format, tr))
     finally:
         await db.dispose()
     return 0
 
 
-async def _member(session: Any, site: Site, staff_id: int, role: str, tr: Translator) -> Staff:
-    member = await staff_service.get(session, staff_id)
+def _member(session: Any, site: Site, staff_id: int, role: str, tr: Translator) -> Staff:
+    member = staff_service.get(session, staff_id)
     if member is None or member.site_id != site.id or not member.active:
         raise UsageError(
             tr._("No active staff member {id} at {site}.", id=staff_id, site=site.code)
@@ -64,9 +64,9 @@ async def _member(session: Any, site: Site, staff_id: int, role: str, tr: Transl
     return member
 
 
-async def _add(session: Any, site: Site, args: Any, tr: Translator) -> None:
+def _add(session: Any, site: Site, args: Any, tr: Translator) -> None:
     role = check_role(args.role, tr)
-    member = await _member(session, site, args.staff, role, tr)
+    member = _member(session, site, args.staff, role, tr)
     days = schedule.parse_days(args.days)
     if days is None:
         raise UsageError(
@@ -88,7 +88,7 @@ async def _add(session: Any, site: Site, args: Any, tr: Translator) -> None:
     assert start is not None and end is not None
     if start % schedule.DAY == end % schedule.DAY and start != 0:
         raise UsageError(tr._("A shift must not end when it starts."))
-    rows = await rota.add_shifts(
+    rows = rota.add_shifts(
         session,
         site_id=site.id,  # type: ignore[arg-type]
         role=role,
@@ -126,15 +126,15 @@ def _moment(text: str, site: Site, option: str, tr: Translator) -> datetime:
     return local.replace(tzinfo=ZoneInfo(site.timezone)).astimezone(ZoneInfo("UTC"))
 
 
-async def _swap(session: Any, site: Site, args: Any, tr: Translator) -> None:
+def _swap(session: Any, site: Site, args: Any, tr: Translator) -> None:
     role = check_role(args.role, tr)
-    member = await _member(session, site, args.staff, role, tr)
+    member = _member(session, site, args.staff, role, tr)
     starts, ends = _moment(args.start, site, "--from", tr), _moment(args.end, site, "--to", tr)
     if ends <= starts:
         raise UsageError(tr._("--to must come after --from."))
     if ends - starts > timedelta(days=62):
         raise UsageError(tr._("A swap covers at most 62 days; change the weekly rota instead."))
-    row = await rota.add_swap(
+    row = rota.add_swap(
         session,
         site_id=site.id,  # type: ignore[arg-type]
         role=role,
@@ -157,12 +157,12 @@ async def _swap(session: Any, site: Site, args: Any, tr: Translator) -> None:
     )
 
 
-async def _show(session: Any, site: Site, fmt: str, tr: Translator) -> str:
+def _show(session: Any, site: Site, fmt: str, tr: Translator) -> str:
     assert site.id is not None
     moment = now()
-    shifts = await rota.shifts(session, site.id)
-    swaps = await rota.swaps(session, site.id, after=moment)
-    people = await staff_service.by_ids(
+    shifts = rota.shifts(session, site.id)
+    swaps = rota.swaps(session, site.id, after=moment)
+    people = staff_service.by_ids(
         session, [s.staff_id for s in shifts] + [s.staff_id for s in swaps]
     )
     if not shifts and not swaps and fmt == "table":

@@ -58,14 +58,14 @@ async def site_command(args: Any, settings: Settings, tr: Translator) -> int:
     db = open_database(settings)
     try:
         await ensure_current(db)
-        async with db.transaction() as session:
+        with db.transaction() as session:
             if args.site_command == "add":
                 code = not_empty(args.code, "code", tr)
                 name = not_empty(args.name, "name", tr)
                 timezone = _zone(args.timezone, tr) if args.timezone else settings.site.timezone
-                if await sites.by_code(session, code):
+                if sites.by_code(session, code):
                     raise UsageError(tr._("A site “{code}” exists already.", code=code))
-                site = await sites.create(
+                site = sites.create(
                     session,
                     code=code,
                     name=name,
@@ -83,11 +83,11 @@ async def site_command(args: Any, settings: Settings, tr: Translator) -> int:
                     )
                 )
             elif args.site_command == "list":
-                print(_site_listing(args.format, await sites.all_sites(session), tr))
+                print(_site_listing(args.format, sites.all_sites(session), tr))
             else:
-                found = await site_for(session, args.code, tr)
+                found = site_for(session, args.code, tr)
                 value = parse_setting(args.key, args.value, settings, tr)
-                await sites.set_setting(session, found, args.key, value)
+                sites.set_setting(session, found, args.key, value)
                 if value is None:
                     print(tr._("{site}: {key} cleared.", site=found.code, key=args.key))
                 else:

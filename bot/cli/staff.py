@@ -21,12 +21,12 @@ async def staff_command(args: Any, settings: Settings, tr: Translator) -> int:
     db = open_database(settings)
     try:
         await ensure_current(db)
-        async with db.transaction() as session:
+        with db.transaction() as session:
             if args.staff_command == "add":
                 roles = [check_role(role, tr) for role in args.role]
                 name = not_empty(args.name, "--name", tr)
-                site = await site_for(session, args.site, tr)
-                taken = await staff_service.by_telegram_id(session, args.telegram_id)
+                site = site_for(session, args.site, tr)
+                taken = staff_service.by_telegram_id(session, args.telegram_id)
                 if taken is not None:
                     raise UsageError(
                         tr._(
@@ -38,7 +38,7 @@ async def staff_command(args: Any, settings: Settings, tr: Translator) -> int:
                         )
                     )
                 assert site.id is not None
-                member = await staff_service.add(
+                member = staff_service.add(
                     session,
                     telegram_id=args.telegram_id,
                     name=name,
@@ -57,8 +57,8 @@ async def staff_command(args: Any, settings: Settings, tr: Translator) -> int:
                     )
                 )
             else:
-                everyone = await staff_service.all_staff(session)
-                codes = {site.id: site.code for site in await sites.all_sites(session)}
+                everyone = staff_service.all_staff(session)
+                codes = {site.id: site.code for site in sites.all_sites(session)}
     finally:
         await db.dispose()
     if args.staff_command == "list":

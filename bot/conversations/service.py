@@ -5,32 +5,33 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel import Session, col, select
 
 from bot.conversations.models import Conversation, ProcessedEvent
 from bot.storage.upsert import insert_for
 
 
-async def first_delivery(session: AsyncSession, source: str, event_id: int, now: datetime) -> bool:
+def first_delivery(session: Session, source: str, event_id: int, now: datetime) -> bool:
     """Record a transport event id; False when it was handled before (a redelivery)."""
+    table = ProcessedEvent.__table__  # type: ignore[attr-defined]
     statement = (
         insert_for(session, ProcessedEvent)
         .values(source=source, event_id=event_id, at=now)
         .on_conflict_do_nothing()
+        .returning(table.c.event_id)  # a row only when it was inserted (rowcount varies by driver)
     )
-    result = await session.exec(statement)  # type: ignore[call-overload]
-    return bool(result.rowcount)
+    result = session.exec(statement)  # type: ignore[call-overload]
+    return result.first() is not None
 
 
-async def lock(session: AsyncSession, staff_id: int, now: datetime) -> Conversation:
+def lock(session: Session, staff_id: int, now: datetime) -> Conversation:
     """The staff member's conversation, created if needed, locked until the transaction ends.
 
     Almost every event finds the row: one locking read. Only a first contact inserts (racing
     first contacts both insert-or-ignore, then lock the one row).
     """
     query = select(Conversation).where(Conversation.staff_id == staff_id).with_for_update()
-    conversation = (await session.exec(query)).first()
+    conversation = (session.exec(query)).first()
     if conversation is not None:
         return conversation
     statement = (
@@ -40,12 +41,12 @@ async def lock(session: AsyncSession, staff_id: int, now: datetime) -> Conversat
         )
         .on_conflict_do_nothing()
     )
-    await session.exec(statement)  # type: ignore[call-overload]
-    return (await session.exec(query)).one()
+    session.exec(statement)  # type: ignore[call-overload]
+    return (session.exec(query)).one()
 
 
-async def forget_events_before(session: AsyncSession, cutoff: datetime) -> int:
+def forget_events_before(session: Session, cutoff: datetime) -> int:
     """Drop remembered event ids older than ``cutoff`` (Telegram redelivers for about a day)."""
     statement = delete(ProcessedEvent).where(col(ProcessedEvent.at) < cutoff)
-    result = await session.exec(statement)  # type: ignore[call-overload]
+    result = session.exec(statement)  # type: ignore[call-overload]
     return int(result.rowcount or 0)

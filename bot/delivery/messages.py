@@ -4,10 +4,10 @@ the site's time zone, from the facts its row names. Every kind of message is her
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel import Session
 
 from bot.cases import service as cases
 from bot.delivery.models import Delivery
@@ -30,7 +30,7 @@ class Renderer:
     def __init__(self, registry: Registry, catalogs: Catalogs) -> None:
         self.registry = registry
         self.catalogs = catalogs
-        self._kinds: dict[str, Callable[..., Awaitable[Outgoing | None]]] = {
+        self._kinds: dict[str, Callable[..., Outgoing | None]] = {
             "alert": self._alert,
             "unreachable": self._unreachable,
             "rota_hole": self._gap,
@@ -38,12 +38,12 @@ class Renderer:
             "unanswered": self._unanswered,
         }
 
-    async def render(self, session: AsyncSession, row: Delivery) -> Outgoing | None:
+    def render(self, session: Session, row: Delivery) -> Outgoing | None:
         """The message for ``row``; None when there is nothing left to say (logged)."""
-        site = await sites.get(session, row.site_id)
+        site = sites.get(session, row.site_id)
         locale = site.locale
         if row.staff_id is not None:
-            member = await staff_service.get(session, row.staff_id)
+            member = staff_service.get(session, row.staff_id)
             if member is None:
                 return None
             locale = member.locale or site.locale
@@ -52,15 +52,15 @@ class Renderer:
         if make is None:
             log.error("delivery %s: no renderer for message %r", row.id, row.message)
             return None
-        return await make(session, row, site, tr)
+        return make(session, row, site, tr)
 
-    async def _alert(
-        self, session: AsyncSession, row: Delivery, site: Site, tr: Translator
+    def _alert(
+        self, session: Session, row: Delivery, site: Site, tr: Translator
     ) -> Outgoing | None:
-        alert = await alerts.get(session, int(row.params["alert"]))
+        alert = alerts.get(session, int(row.params["alert"]))
         if alert is None or row.id is None:
             return None
-        case = await cases.get(session, alert.case_id)
+        case = cases.get(session, alert.case_id)
         book = self.registry.get(case.playbook_id) if case.playbook_id in self.registry else None
         title = tr.pick(book.title) if book else case.playbook_id
         lines = [tr.pick(alert.message)] if alert.message else []
@@ -72,7 +72,7 @@ class Renderer:
                 facts.append(f"• {tr.pick(step.label or step.text)[:60]}: {shown}")
         if facts:
             lines += ["", *facts]
-        reporter = await staff_service.get(session, case.reporter_id)
+        reporter = staff_service.get(session, case.reporter_id)
         lines += [
             "",
             tr._(
@@ -88,7 +88,7 @@ class Renderer:
             lines.append(tr._("(reminder: still not acknowledged)"))
         open_button = Button(tr._("📂 Open case"), OpenPress(row.id, row.secret).pack())
         if alert.status == AlertStatus.ACKNOWLEDGED and alert.acknowledged_at is not None:
-            by = await staff_service.get(session, alert.acknowledged_by or 0)
+            by = staff_service.get(session, alert.acknowledged_by or 0)
             lines += [
                 "",
                 tr._(
@@ -107,10 +107,10 @@ class Renderer:
             buttons=buttons,
         )
 
-    async def _unreachable(
-        self, session: AsyncSession, row: Delivery, site: Site, tr: Translator
+    def _unreachable(
+        self, session: Session, row: Delivery, site: Site, tr: Translator
     ) -> Outgoing | None:
-        member = await staff_service.get(session, int(row.params["staff"]))
+        member = staff_service.get(session, int(row.params["staff"]))
         name = member.name if member else "?"
         return Outgoing(
             text=tr._(
@@ -122,10 +122,8 @@ class Renderer:
             title=tr._("⚠ Not delivered"),
         )
 
-    async def _gap(
-        self, session: AsyncSession, row: Delivery, site: Site, tr: Translator
-    ) -> Outgoing | None:
-        case = await cases.get(session, int(row.params["case"]))
+    def _gap(self, session: Session, row: Delivery, site: Site, tr: Translator) -> Outgoing | None:
+        case = cases.get(session, int(row.params["case"]))
         role = tr._(ROLES.get(row.params["role"], row.params["role"]))
         if row.message == "rota_hole":
             text = tr._(
@@ -144,10 +142,10 @@ class Renderer:
             )
         return Outgoing(text=text, title=tr._("⚠ Escalation gap"))
 
-    async def _unanswered(
-        self, session: AsyncSession, row: Delivery, site: Site, tr: Translator
+    def _unanswered(
+        self, session: Session, row: Delivery, site: Site, tr: Translator
     ) -> Outgoing | None:
-        case = await cases.get(session, int(row.params["case"]))
+        case = cases.get(session, int(row.params["case"]))
         book = self.registry.get(case.playbook_id) if case.playbook_id in self.registry else None
         return Outgoing(
             text=tr._(

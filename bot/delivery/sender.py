@@ -18,12 +18,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlmodel import Session
+
 from bot.clock import Clock
 from bot.delivery import service as outbox
 from bot.delivery.limits import Limits
 from bot.delivery.messages import Renderer
 from bot.delivery.models import Delivery, DeliveryStatus
 from bot.delivery.port import Flood, OutboxPort, Rejected, Transient, Unreachable
+from bot.engine.outgoing import Outgoing
 from bot.escalation import service as alerts
 from bot.sites import service as sites
 from bot.staff import service as staff_service
@@ -72,8 +75,7 @@ class Sender:
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set; a failing round is logged and tried again."""
         if self.db.is_sqlite:  # the only sender: rows a dead process had claimed are free now
-            async with self.db.transaction() as session:
-                released = await outbox.release_leases(session)
+            released = await self.db.run(outbox.release_leases)
             if released:
                 log.warning("%d message(s) claimed before a crash are sent again", released)
         while not stop.is_set():
@@ -97,9 +99,8 @@ class Sender:
 
     async def drain_once(self) -> int:
         """Claim what is due now and deliver it; how many rows were claimed."""
-        now = self.clock.now()
-        async with self.db.transaction() as session:
-            rows = await outbox.claim_due(session, now=now, limit=self.settings.batch)
+        now, batch = self.clock.now(), self.settings.batch
+        rows = await self.db.run(lambda session: outbox.claim_due(session, now=now, limit=batch))
         if not rows:
             return 0
         by_chat: dict[object, list[Delivery]] = defaultdict(list)
@@ -117,12 +118,16 @@ class Sender:
 
     async def _deliver(self, row: Delivery) -> None:
         assert row.id is not None
-        async with self.db.transaction() as session:
+
+        def prepare(session: Session) -> tuple[int | None, Outgoing | None]:
             chat_id = row.telegram_chat_id or row.chat_id
             if chat_id is None and row.staff_id is not None:
-                member = await staff_service.get(session, row.staff_id)
+                member = staff_service.get(session, row.staff_id)
                 chat_id = member.telegram_id if member and member.active else None
-            message = await self.renderer.render(session, row) if chat_id is not None else None
+            message = self.renderer.render(session, row) if chat_id is not None else None
+            return chat_id, message
+
+        chat_id, message = await self.db.run(prepare)
         if chat_id is None or message is None:
             status = DeliveryStatus.UNREACHABLE if chat_id is None else DeliveryStatus.FAILED
             await self._settle(row, status=status, last_error="no chat or nothing to say")
@@ -191,31 +196,34 @@ class Sender:
                 )
 
     async def _settle(self, row: Delivery, **values: object) -> None:
-        assert row.id is not None
-        async with self.db.transaction() as session:
-            await outbox.settle(session, row.id, **values)
+        row_id = row.id
+        assert row_id is not None
+        await self.db.run(lambda session: outbox.settle(session, row_id, **values))
 
     async def _unreachable(self, row: Delivery, error: str) -> None:
         """403: the row is done for; the first time for a person, the site's admins are told."""
         assert row.id is not None
         now: datetime = self.clock.now()
-        told = 0
-        async with self.db.transaction() as session:
-            await outbox.settle(
-                session, row.id, status=DeliveryStatus.UNREACHABLE, last_error=error[:300]
+        row_id = row.id
+
+        def record(session: Session) -> int:
+            outbox.settle(
+                session, row_id, status=DeliveryStatus.UNREACHABLE, last_error=error[:300]
             )
-            if row.staff_id is not None and await staff_service.mark_unreachable(
+            if row.staff_id is None or not staff_service.mark_unreachable(
                 session, row.staff_id, now
             ):
-                site = await sites.get(session, row.site_id)
-                told = await alerts.tell_admins(
-                    session,
-                    site,
-                    key=f"unreachable:{row.staff_id}:{int(now.timestamp())}",
-                    message="unreachable",
-                    params={"staff": row.staff_id},
-                    now=now,
-                )
+                return 0
+            return alerts.tell_admins(
+                session,
+                sites.get(session, row.site_id),
+                key=f"unreachable:{row.staff_id}:{int(now.timestamp())}",
+                message="unreachable",
+                params={"staff": row.staff_id},
+                now=now,
+            )
+
+        told = await self.db.run(record)
         log.warning("delivery %s: recipient unreachable (%s)", row.id, error)
         if told:
             self.kick()

@@ -8,8 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, update
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel import Session, col, select
 
 from bot.delivery.models import Delivery, DeliveryKind, DeliveryStatus
 from bot.storage.upsert import insert_for
@@ -23,8 +22,8 @@ def new_secret() -> str:
     return secrets.token_urlsafe(6)
 
 
-async def enqueue(
-    session: AsyncSession,
+def enqueue(
+    session: Session,
     *,
     key: str,
     site_id: int,
@@ -63,13 +62,13 @@ async def enqueue(
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(table.c.id)
     )
-    result = await session.exec(statement)  # type: ignore[call-overload]
+    result = session.exec(statement)  # type: ignore[call-overload]
     row = result.first()
     return None if row is None else int(row[0])
 
 
-async def claim_due(
-    session: AsyncSession, *, now: datetime, limit: int, lease: timedelta = LEASE
+def claim_due(
+    session: Session, *, now: datetime, limit: int, lease: timedelta = LEASE
 ) -> list[Delivery]:
     """Take up to ``limit`` rows that are due to be sent or edited, for ``lease``.
 
@@ -89,36 +88,36 @@ async def claim_due(
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    rows = list((await session.exec(query)).all())
+    rows = list((session.exec(query)).all())
     for row in rows:
         row.lease_until = now + lease
         session.add(row)
     return rows
 
 
-async def settle(session: AsyncSession, delivery_id: int, **values: Any) -> None:
+def settle(session: Session, delivery_id: int, **values: Any) -> None:
     """Record what became of a claimed row and release it."""
     statement = (
         update(Delivery).where(col(Delivery.id) == delivery_id).values(lease_until=None, **values)
     )
-    await session.exec(statement)  # type: ignore[call-overload]
+    session.exec(statement)  # type: ignore[call-overload]
 
 
-async def get(session: AsyncSession, delivery_id: int) -> Delivery | None:
-    return await session.get(Delivery, delivery_id)
+def get(session: Session, delivery_id: int) -> Delivery | None:
+    return session.get(Delivery, delivery_id)
 
 
-async def of_alert(session: AsyncSession, alert_id: int) -> list[Delivery]:
+def of_alert(session: Session, alert_id: int) -> list[Delivery]:
     query = select(Delivery).where(Delivery.alert_id == alert_id).order_by(col(Delivery.id))
-    return list((await session.exec(query)).all())
+    return list((session.exec(query)).all())
 
 
-async def of_case(session: AsyncSession, case_id: int) -> list[Delivery]:
+def of_case(session: Session, case_id: int) -> list[Delivery]:
     query = select(Delivery).where(Delivery.case_id == case_id).order_by(col(Delivery.id))
-    return list((await session.exec(query)).all())
+    return list((session.exec(query)).all())
 
 
-async def restyle(session: AsyncSession, alert_ids: Iterable[int], *, now: datetime) -> None:
+def restyle(session: Session, alert_ids: Iterable[int], *, now: datetime) -> None:
     """The alerts changed (acknowledged): every sent copy is edited in place, and copies not
     sent yet are no longer needed."""
     ids = list(alert_ids)
@@ -129,29 +128,29 @@ async def restyle(session: AsyncSession, alert_ids: Iterable[int], *, now: datet
         .where(col(Delivery.alert_id).in_(ids), col(Delivery.status) == DeliveryStatus.SENT)
         .values(needs_edit=True, next_at=now)
     )
-    await session.exec(sent)  # type: ignore[call-overload]
+    session.exec(sent)  # type: ignore[call-overload]
     unsent = (
         update(Delivery)
         .where(col(Delivery.alert_id).in_(ids), col(Delivery.status) == DeliveryStatus.PENDING)
         .values(status=DeliveryStatus.CANCELLED)
     )
-    await session.exec(unsent)  # type: ignore[call-overload]
+    session.exec(unsent)  # type: ignore[call-overload]
 
 
-async def next_due(session: AsyncSession) -> datetime | None:
+def next_due(session: Session) -> datetime | None:
     """When the earliest waiting row falls due (for the sender's sleep)."""
     due = or_(
         col(Delivery.status) == DeliveryStatus.PENDING,
         (col(Delivery.status) == DeliveryStatus.SENT) & col(Delivery.needs_edit),
     )
     query = select(Delivery.next_at).where(due).order_by(col(Delivery.next_at)).limit(1)
-    return (await session.exec(query)).first()
+    return (session.exec(query)).first()
 
 
-async def release_leases(session: AsyncSession) -> int:
+def release_leases(session: Session) -> int:
     """Free every claim: at start on SQLite, where this process is the only sender, so every
     lease left is a dead process's."""
     statement = (
         update(Delivery).where(col(Delivery.lease_until).is_not(None)).values(lease_until=None)
     )
-    return int((await session.exec(statement)).rowcount or 0)  # type: ignore[call-overload]
+    return int((session.exec(statement)).rowcount or 0)  # type: ignore[call-overload]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel import Session
 
 from bot.engine import commands
 from bot.engine.context import Ctx
@@ -27,13 +27,13 @@ def invite_code(incoming: Incoming) -> str | None:
     return None
 
 
-async def join(session: AsyncSession, incoming: Incoming, code: str, now: datetime) -> Staff | None:
+def join(session: Session, incoming: Incoming, code: str, now: datetime) -> Staff | None:
     """Redeem an invite: the new (or restored) staff member, or None for a code that fails."""
-    invite = await invites.claim(session, code, now)
+    invite = invites.claim(session, code, now)
     if invite is None:
         return None
     user = incoming.user
-    member = await staff_service.enrol(
+    member = staff_service.enrol(
         session,
         telegram_id=user.telegram_id,
         name=(user.display_name or user.username or str(user.telegram_id))[:200],
@@ -43,12 +43,12 @@ async def join(session: AsyncSession, incoming: Incoming, code: str, now: dateti
         now=now,
     )
     assert member.id is not None
-    await invites.mark_used(session, invite, member.id, now)
+    invites.mark_used(session, invite, member.id, now)
     return member
 
 
-async def stranger(
-    session: AsyncSession, incoming: Incoming, tr: Translator, now: datetime, *, bad_code: bool
+def stranger(
+    session: Session, incoming: Incoming, tr: Translator, now: datetime, *, bad_code: bool
 ) -> list[Outgoing]:
     if bad_code:
         text = tr._(
@@ -57,7 +57,7 @@ async def stranger(
         )
     elif incoming.kind is Kind.COMMAND and incoming.command == "request":
         user = incoming.user
-        _, new = await requests.ask(
+        _, new = requests.ask(
             session,
             telegram_id=user.telegram_id,
             name=user.display_name,

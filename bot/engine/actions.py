@@ -17,12 +17,12 @@ from bot.flows.conditions import evaluate
 from bot.flows.schema import ClassifyAction, DeadlineAction, NotifyAction
 
 
-async def run_actions(ctx: Ctx, step: Any, answers: dict[str, Any]) -> None:
+def run_actions(ctx: Ctx, step: Any, answers: dict[str, Any]) -> None:
     if not step.actions or ctx.case is None:
         return
     case = ctx.case
     assert case.id is not None
-    done = await cases.actions_done(ctx.session, case.id)
+    done = cases.actions_done(ctx.session, case.id)
     for index, action in enumerate(step.actions):
         key = f"{step.id}#{index}"
         if key in done or not evaluate(action.when, answers, ctx.site.settings):
@@ -30,7 +30,7 @@ async def run_actions(ctx: Ctx, step: Any, answers: dict[str, Any]) -> None:
         data: dict[str, Any] = {"key": key}
         if isinstance(action, NotifyAction):
             book = ctx.registry.get(case.playbook_id)
-            alert = await alerts.raise_alert(
+            alert = alerts.raise_alert(
                 ctx.session,
                 case=case,
                 site=ctx.site,
@@ -47,7 +47,7 @@ async def run_actions(ctx: Ctx, step: Any, answers: dict[str, Any]) -> None:
             ctx.outbox = True
             data.update(type="notify", roles=list(action.notify), alert=alert.id)
         elif isinstance(action, ClassifyAction):
-            await cases.set_classification(
+            cases.set_classification(
                 ctx.session,
                 case,
                 action.classify,
@@ -59,7 +59,7 @@ async def run_actions(ctx: Ctx, step: Any, answers: dict[str, Any]) -> None:
         elif isinstance(action, DeadlineAction):
             spec = action.deadline
             due = ctx.now + spec.after
-            row_d = await cases.open_deadline(
+            row_d = cases.open_deadline(
                 ctx.session,
                 case,
                 key=spec.key,
@@ -70,7 +70,7 @@ async def run_actions(ctx: Ctx, step: Any, answers: dict[str, Any]) -> None:
                 until_step=spec.until,
             )
             data.update(type="deadline", deadline=row_d.id, due_at=due.isoformat())
-        await cases.add_event(
+        cases.add_event(
             ctx.session,
             case,
             "action",

@@ -20,9 +20,9 @@ def allowed(ctx: Ctx) -> bool:
     return False
 
 
-async def home(ctx: Ctx) -> None:
+def home(ctx: Ctx) -> None:
     tr = ctx.tr
-    waiting = await requests.count_pending(ctx.session)
+    waiting = requests.count_pending(ctx.session)
     screen = Screen(
         text=tr.n_("{n} access request is waiting.", "{n} access requests are waiting.", waiting),
         title=tr._("Staff access"),
@@ -46,13 +46,13 @@ def pick_role(ctx: Ctx, prefix: str, text: str) -> None:
     ctx.show(screen)
 
 
-async def invite(ctx: Ctx, role: str, valid_for: timedelta, bot_username: str | None) -> None:
+def invite(ctx: Ctx, role: str, valid_for: timedelta, bot_username: str | None) -> None:
     tr = ctx.tr
     if role not in ROLES:
         pick_role(ctx, "inv:", tr._("Which role will the new staff member have?"))
         return
     assert ctx.site.id is not None
-    code, row = await invites.create(
+    code, row = invites.create(
         ctx.session,
         role=role,
         site_id=ctx.site.id,
@@ -71,15 +71,15 @@ async def invite(ctx: Ctx, role: str, valid_for: timedelta, bot_username: str | 
         + "\n"
         + invites.link(code, bot_username)
     )
-    await home(ctx)
+    home(ctx)
 
 
-async def pending(ctx: Ctx) -> None:
+def pending(ctx: Ctx) -> None:
     tr = ctx.tr
-    rows = await requests.pending(ctx.session)
+    rows = requests.pending(ctx.session)
     if not rows:
         ctx.say(tr._("No access requests are waiting."))
-        await home(ctx)
+        home(ctx)
         return
     lines = []
     screen = Screen(text="", title=tr._("Access requests"))
@@ -97,33 +97,33 @@ async def pending(ctx: Ctx) -> None:
     ctx.show(screen)
 
 
-async def on_request(ctx: Ctx, action: str) -> None:
+def on_request(ctx: Ctx, action: str) -> None:
     """``req:ID`` (choose a role), ``req:ID:no`` (dismiss), ``req:ID:as:ROLE`` (approve)."""
     tr = ctx.tr
     parts = action.split(":")
-    row = await requests.get(ctx.session, int(parts[1]))
+    row = requests.get(ctx.session, int(parts[1]))
     if row is None or row.status != requests.PENDING:
         ctx.say(tr._("That request was answered already."))
-        await pending(ctx)
+        pending(ctx)
         return
     if len(parts) == 2:
         pick_role(ctx, f"req:{row.id}:as:", tr._("Approve {name} as:", name=row.name))
         return
     if parts[2] == "no":
-        await requests.close(ctx.session, row, "dismissed", by=ctx.staff_id, now=ctx.now)
+        requests.close(ctx.session, row, "dismissed", by=ctx.staff_id, now=ctx.now)
         ctx.say(tr._("Request of {name} dismissed.", name=row.name))
-        await pending(ctx)
+        pending(ctx)
         return
     role = parts[3] if len(parts) == 4 else ""
     if role not in ROLES:
         pick_role(ctx, f"req:{row.id}:as:", tr._("Approve {name} as:", name=row.name))
         return
-    existing = await staff_service.by_telegram_id(ctx.session, row.telegram_id)
+    existing = staff_service.by_telegram_id(ctx.session, row.telegram_id)
     if existing is not None and existing.active:
         ctx.say(tr._("{name} is registered already.", name=existing.name))
     else:
         assert ctx.site.id is not None
-        await staff_service.enrol(
+        staff_service.enrol(
             ctx.session,
             telegram_id=row.telegram_id,
             name=row.name,
@@ -140,5 +140,5 @@ async def on_request(ctx: Ctx, action: str) -> None:
                 site=ctx.site.name,
             )
         )
-    await requests.close(ctx.session, row, "approved", by=ctx.staff_id, now=ctx.now)
-    await pending(ctx)
+    requests.close(ctx.session, row, "approved", by=ctx.staff_id, now=ctx.now)
+    pending(ctx)

@@ -19,10 +19,10 @@ from bot.staff import service as staff_service
 from bot.staff.access import may_see_case
 
 
-async def _delivery(ctx: Ctx, delivery_id: int, secret: str) -> Delivery | None:
+def _delivery(ctx: Ctx, delivery_id: int, secret: str) -> Delivery | None:
     """The delivery a press names, if the token is genuine and the presser is its recipient:
     the person it was sent to, or anyone of the site in the group chat it was sent to."""
-    row = await outbox.get(ctx.session, delivery_id)
+    row = outbox.get(ctx.session, delivery_id)
     if row is None or not hmac.compare_digest(row.secret.encode(), secret.encode()):
         return None
     if row.site_id != ctx.staff.site_id:
@@ -37,19 +37,19 @@ def _refuse(ctx: Ctx) -> None:
     ctx.out.append(Outgoing(text="", notice=text))
 
 
-async def on_acknowledge(ctx: Ctx, press: AckPress) -> None:
-    row = await _delivery(ctx, press.delivery, press.secret)
-    alert = await alerts.get(ctx.session, row.alert_id) if row and row.alert_id else None
+def on_acknowledge(ctx: Ctx, press: AckPress) -> None:
+    row = _delivery(ctx, press.delivery, press.secret)
+    alert = alerts.get(ctx.session, row.alert_id) if row and row.alert_id else None
     if alert is None:
         _refuse(ctx)
         return
     tr = ctx.tr
-    case = await cases.get(ctx.session, alert.case_id)
-    if await alerts.acknowledge(ctx.session, alert, case, by=ctx.staff_id, now=ctx.now):
+    case = cases.get(ctx.session, alert.case_id)
+    if alerts.acknowledge(ctx.session, alert, case, by=ctx.staff_id, now=ctx.now):
         ctx.outbox = True  # every copy of the ping is edited to say who and when
         notice = tr._("Acknowledged. Everyone pinged now sees that you have it.")
     else:
-        by = await staff_service.get(ctx.session, alert.acknowledged_by or 0)
+        by = staff_service.get(ctx.session, alert.acknowledged_by or 0)
         assert alert.acknowledged_at is not None
         notice = tr._(
             "{name} acknowledged it already, at {time}.",
@@ -59,31 +59,31 @@ async def on_acknowledge(ctx: Ctx, press: AckPress) -> None:
     ctx.out.append(Outgoing(text="", notice=notice))
 
 
-async def on_open(ctx: Ctx, press: OpenPress) -> None:
-    row = await _delivery(ctx, press.delivery, press.secret)
+def on_open(ctx: Ctx, press: OpenPress) -> None:
+    row = _delivery(ctx, press.delivery, press.secret)
     if row is None or row.case_id is None:
         _refuse(ctx)
         return
-    case = await cases.get(ctx.session, row.case_id)
-    roles, pinged = await alerts.involvement(ctx.session, row.case_id)
+    case = cases.get(ctx.session, row.case_id)
+    roles, pinged = alerts.involvement(ctx.session, row.case_id)
     if not may_see_case(ctx.staff, case, notified_roles=roles, pinged=pinged):
         _refuse(ctx)
         return
-    ctx.out.extend(await case_view.record(ctx, case))
+    ctx.out.extend(case_view.record(ctx, case))
     if ctx.out:
         ctx.out[0] = replace(ctx.out[0], notice=ctx.tr._("Case {n}", n=case.number))
 
 
-async def waiting(ctx: Ctx) -> None:
+def waiting(ctx: Ctx) -> None:
     """/alerts: the person's pings nobody has acknowledged yet, each with its buttons."""
     tr = ctx.tr
-    rows = await alerts.waiting_for(ctx.session, ctx.staff_id)
+    rows = alerts.waiting_for(ctx.session, ctx.staff_id)
     if not rows:
         ctx.say(tr._("No alert is waiting for you."))
         return
     lines, buttons = [tr._("Alerts waiting for an acknowledgement:")], []
     for number, (delivery, alert) in enumerate(rows, 1):
-        case = await cases.get(ctx.session, alert.case_id)
+        case = cases.get(ctx.session, alert.case_id)
         title = (
             tr.pick(ctx.registry.get(case.playbook_id).title)
             if case.playbook_id in ctx.registry

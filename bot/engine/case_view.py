@@ -27,17 +27,17 @@ STATUS = {
 }
 
 
-async def record(ctx: Ctx, case: Case) -> list[Outgoing]:
+def record(ctx: Ctx, case: Case) -> list[Outgoing]:
     """The messages that show ``case`` to the person of ``ctx``, in their language."""
     assert case.id is not None
     tr, session = ctx.tr, ctx.session
     stored = {
         step: (None if row.skipped else row.value)
-        for step, row in (await cases.current_answers(session, case.id)).items()
+        for step, row in (cases.current_answers(session, case.id)).items()
     }
     book = ctx.registry.get(case.playbook_id) if case.playbook_id in ctx.registry else None
-    events = await cases.timeline(session, case.id)
-    people = await staff_service.by_ids(
+    events = cases.timeline(session, case.id)
+    people = staff_service.by_ids(
         session,
         [case.reporter_id]
         + [e.actor_id for e in events if e.actor_id is not None]
@@ -51,12 +51,12 @@ async def record(ctx: Ctx, case: Case) -> list[Outgoing]:
         answers = stored
         lines = [tr._("Case {number}", number=case.number), case.playbook_id]
     lines.insert(1, tr._("Status: {status}", status=tr._(STATUS.get(case.status, case.status))))
-    lines += ["", tr._("【Alerts】"), *await _alert_lines(ctx, case, people)]
+    lines += ["", tr._("【Alerts】"), *_alert_lines(ctx, case, people)]
     lines += ["", tr._("【Timeline】"), *_timeline(tr, events, people, book)]
     out = [Outgoing(text=part, private=True) for part in chunk(lines)]
     photos = [
         PhotoOut(a.sha256, a.telegram_file_id)
-        for a in await cases.attachments(session, case.id)
+        for a in cases.attachments(session, case.id)
         if _on_path(a.step_id, answers)
     ]
     if photos:
@@ -84,16 +84,16 @@ def _places(answers: dict[str, Any]) -> list[Place]:
     return found
 
 
-async def _alert_lines(ctx: Ctx, case: Case, people: dict[int, Any]) -> list[str]:
+def _alert_lines(ctx: Ctx, case: Case, people: dict[int, Any]) -> list[str]:
     tr = ctx.tr
     assert case.id is not None
     lines = []
-    for alert in await alerts.of_case(ctx.session, case.id):
+    for alert in alerts.of_case(ctx.session, case.id):
         named = tr.join([tr._(ROLES.get(r, r)) for r in alert.roles])
         if alert.status == AlertStatus.ACKNOWLEDGED and alert.acknowledged_at is not None:
             who = people.get(alert.acknowledged_by or 0)
             if who is None and alert.acknowledged_by is not None:
-                found = await staff_service.by_ids(ctx.session, [alert.acknowledged_by])
+                found = staff_service.by_ids(ctx.session, [alert.acknowledged_by])
                 who = found.get(alert.acknowledged_by)
             state = tr._(
                 "acknowledged by {name} at {time}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel import Session
 
 from bot.cases.models import Case
 from bot.conversations.models import Conversation
@@ -21,7 +21,7 @@ from bot.storage.media import MediaStore
 
 @dataclass
 class Ctx:
-    session: AsyncSession
+    session: Session
     staff: Staff
     site: Site
     conv: Conversation

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
+from sqlmodel import Session
+
 from bot.cases import service as cases
 from bot.clock import Clock
 from bot.conversations import service as conversations
@@ -46,9 +48,17 @@ class Engine:
     on_outbox: Callable[[], None] | None = None
 
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
-        """Handle one event. On any error nothing of it is kept and the person is told so."""
+        """Handle one event. On any error nothing of it is kept and the person is told so.
+
+        The whole event is one unit of work on a database thread (see bot/storage/db.py): the
+        engine below is synchronous, its statements run back to back, one commit.
+        """
+        press = callbacks.unpack(incoming.token) if incoming.kind is Kind.PRESS else None
+        route = ROUTER.press_route(press) if press is not None else None
+        if not incoming.private and (route is None or not route.in_groups):
+            return []  # in a group only presses on pings sent there count
         try:
-            return await self._handle(incoming)
+            out, outbox = await self.db.run(lambda session: self._handle(session, incoming))
         except Exception:
             log.exception(
                 "failed to handle %s event %s from %s",
@@ -57,6 +67,9 @@ class Engine:
                 incoming.user.telegram_id,
             )
             return [self.apology(incoming.user)]
+        if outbox and self.on_outbox is not None:
+            self.on_outbox()
+        return out
 
     def apology(self, user: UserRef) -> Outgoing:
         """What a person is told when their event could not be handled."""
@@ -70,9 +83,12 @@ class Engine:
 
     async def is_staff(self, telegram_id: int) -> bool:
         """Whether files from this person are worth fetching at all."""
-        async with self.db.transaction() as session:
-            member = await staff_service.by_telegram_id(session, telegram_id)
+
+        def active(session: Session) -> bool:
+            member = staff_service.by_telegram_id(session, telegram_id)
             return member is not None and member.active
+
+        return await self.db.run(active)
 
     def public_commands(self, locale: str) -> commands.Menu:
         """The command menu everyone sees before joining, in ``locale``."""
@@ -81,77 +97,72 @@ class Engine:
     def _visitor(self, user: UserRef) -> Translator:
         return self.catalogs.translator(normalize_locale(user.language_code), self.default_timezone)
 
-    async def _handle(self, incoming: Incoming) -> list[Outgoing]:
+    def _handle(self, session: Session, incoming: Incoming) -> tuple[list[Outgoing], bool]:
+        """The event's unit of work: what to answer, and whether outbox rows were written."""
         press = callbacks.unpack(incoming.token) if incoming.kind is Kind.PRESS else None
         route = ROUTER.press_route(press) if press is not None else None
-        if not incoming.private and (route is None or not route.in_groups):
-            return []  # in a group only presses on pings sent there count
         now = self.clock.now()
-        ctx: Ctx | None = None
-        async with self.db.transaction() as session:
-            fresh = await first_time(session, incoming, now)
-            if fresh is None:
-                log.info("event %s:%s seen before; ignored", incoming.source, incoming.event_id)
-                return []
-            incoming = fresh
-            found = await staff_service.with_site(session, incoming.user.telegram_id)
-            member, site = found if found is not None else (None, None)
-            joined = False
-            if member is None or site is None or not member.active:
-                code = access.invite_code(incoming)
-                newcomer = await access.join(session, incoming, code, now) if code else None
-                if newcomer is None:
-                    if member is not None or not incoming.private:
-                        return []  # revoked (or a stranger in a group): the bot says nothing
-                    tr = self._visitor(incoming.user)
-                    return await access.stranger(session, incoming, tr, now, bad_code=bool(code))
-                member, joined = newcomer, True
-                site = await sites.get(session, member.site_id)
-            assert member.id is not None
-            if member.unreachable_since is not None:
-                await staff_service.mark_reachable(session, member)
-            # Their own choice (/lang), else their phone's language if we speak it, else the site's.
-            spoken = normalize_locale(incoming.user.language_code, fallback=site.locale)
-            tr = self.catalogs.translator(member.locale or spoken, site.timezone)
-            conv = await conversations.lock(session, member.id, now)
-            ctx = Ctx(
-                session=session,
-                staff=member,
-                site=site,
-                conv=conv,
-                tr=tr,
-                now=now,
-                registry=self.registry,
-                media=self.media,
-                max_file_bytes=self.max_file_bytes,
-                chains=self.chains,
-                bot_username=self.bot_username,
-                invite_valid_for=self.invite_valid_for,
-                catalogs=self.catalogs,
-                group_chat=None if incoming.private else incoming.chat_id,
-            )
-            if joined:
-                access.welcome(ctx)
-                menu.home(ctx)
-            elif route is not None and route.standalone:
-                # Its own token space: the person's conversation is left exactly as it is.
-                await route.handler(ctx, press)
-            else:
-                reshown = conv.case_id is not None and await self._load_case(ctx, conv.case_id)
-                if not reshown:
-                    await self._dispatch(ctx, incoming, press)
-            conv.updated_at = now
-            session.add(conv)
-            if ctx.commands is not None and ctx.out:
-                ctx.out[0] = replace(ctx.out[0], commands=ctx.commands)
-        if ctx.outbox and self.on_outbox is not None:
-            self.on_outbox()
-        return ctx.out
+        fresh = first_time(session, incoming, now)
+        if fresh is None:
+            log.info("event %s:%s seen before; ignored", incoming.source, incoming.event_id)
+            return [], False
+        incoming = fresh
+        found = staff_service.with_site(session, incoming.user.telegram_id)
+        member, site = found if found is not None else (None, None)
+        joined = False
+        if member is None or site is None or not member.active:
+            code = access.invite_code(incoming)
+            newcomer = access.join(session, incoming, code, now) if code else None
+            if newcomer is None:
+                if member is not None or not incoming.private:
+                    return [], False  # revoked (or a stranger in a group): says nothing
+                tr = self._visitor(incoming.user)
+                return access.stranger(session, incoming, tr, now, bad_code=bool(code)), False
+            member, joined = newcomer, True
+            site = sites.get(session, member.site_id)
+        assert member.id is not None
+        if member.unreachable_since is not None:
+            staff_service.mark_reachable(session, member)
+        # Their own choice (/lang), else their phone's language if we speak it, else the site's.
+        spoken = normalize_locale(incoming.user.language_code, fallback=site.locale)
+        tr = self.catalogs.translator(member.locale or spoken, site.timezone)
+        conv = conversations.lock(session, member.id, now)
+        ctx = Ctx(
+            session=session,
+            staff=member,
+            site=site,
+            conv=conv,
+            tr=tr,
+            now=now,
+            registry=self.registry,
+            media=self.media,
+            max_file_bytes=self.max_file_bytes,
+            chains=self.chains,
+            bot_username=self.bot_username,
+            invite_valid_for=self.invite_valid_for,
+            catalogs=self.catalogs,
+            group_chat=None if incoming.private else incoming.chat_id,
+        )
+        if joined:
+            access.welcome(ctx)
+            menu.home(ctx)
+        elif route is not None and route.standalone:
+            # Its own token space: the person's conversation is left exactly as it is.
+            route.handler(ctx, press)
+        else:
+            reshown = conv.case_id is not None and self._load_case(ctx, conv.case_id)
+            if not reshown:
+                self._dispatch(ctx, incoming, press)
+        conv.updated_at = now
+        session.add(conv)
+        if ctx.commands is not None and ctx.out:
+            ctx.out[0] = replace(ctx.out[0], commands=ctx.commands)
+        return ctx.out, ctx.outbox
 
-    async def _load_case(self, ctx: Ctx, case_id: int) -> bool:
+    def _load_case(self, ctx: Ctx, case_id: int) -> bool:
         """Load the open report; True when it had to be re-shown (the event is then done)."""
         tr = ctx.tr
-        ctx.case = await cases.get(ctx.session, case_id)
+        ctx.case = cases.get(ctx.session, case_id)
         if not may_work_on(ctx.staff, ctx.case):
             ctx.say(
                 tr._(
@@ -169,21 +180,19 @@ class Engine:
             )
             report.reset(ctx)
         else:
-            return await report.reconcile(ctx)
+            return report.reconcile(ctx)
         return False
 
-    async def _dispatch(
-        self, ctx: Ctx, incoming: Incoming, press: callbacks.CallbackData | None
-    ) -> None:
+    def _dispatch(self, ctx: Ctx, incoming: Incoming, press: callbacks.CallbackData | None) -> None:
         if incoming.kind is Kind.COMMAND:
             handler = ROUTER.commands.get(incoming.command)
             if handler is None:
                 ctx.say(ctx.tr._("Unknown command /{name}.", name=incoming.command[:32]))
-                await current.show(ctx)
+                current.show(ctx)
             else:
-                await handler(ctx, incoming.args)
+                handler(ctx, incoming.args)
         elif incoming.kind is Kind.PRESS:
-            await self._press(ctx, press)
+            self._press(ctx, press)
         elif incoming.kind is Kind.UNSUPPORTED:
             ctx.say(
                 ctx.tr._(
@@ -191,34 +200,34 @@ class Engine:
                     "location, or use the buttons."
                 )
             )
-            await current.show(ctx)
+            current.show(ctx)
         elif ctx.conv.screen == ScreenName.STEP and ctx.case is not None:
-            await report.on_input(ctx, incoming)
+            report.on_input(ctx, incoming)
         elif ctx.case is not None:
             # On the review or cancel screen: typed input is not an answer.
             ctx.say(ctx.tr._("Please use the buttons below."))
-            await current.show(ctx)
+            current.show(ctx)
         elif incoming.kind is Kind.TEXT and incoming.text.strip():
             menu.search(ctx, incoming.text)
         else:
             ctx.say(ctx.tr._("Start a report first; nothing was stored."))
             menu.home(ctx)
 
-    async def _press(self, ctx: Ctx, press: callbacks.CallbackData | None) -> None:
+    def _press(self, ctx: Ctx, press: callbacks.CallbackData | None) -> None:
         tr = ctx.tr
         if isinstance(press, callbacks.ScreenPress):
             if press.conversation != ctx.conv.id:
                 ctx.notice = tr._("That button is not for you.")
                 ctx.say(tr._("That button belongs to someone else's chat. Here is where you are:"))
-                await current.show(ctx)
+                current.show(ctx)
                 return
             action = resolve(ctx.conv, press)
             if action is not None:
-                await dispatch_action(ctx, action)
+                dispatch_action(ctx, action)
                 return
             ctx.notice = tr._("That button is no longer active.")
             ctx.say(tr._("That button belongs to an older message. Here is where you are:"))
         else:  # forged, garbled, or from a version of the bot that is gone
             ctx.notice = tr._("That button is not valid.")
             ctx.say(tr._("That button is not valid. Here is where you are:"))
-        await current.show(ctx)
+        current.show(ctx)

@@ -7,7 +7,7 @@ from bot.engine.context import Ctx
 from bot.engine.screen import ScreenName
 
 
-async def show(ctx: Ctx) -> None:
+def show(ctx: Ctx) -> None:
     screen = ctx.conv.screen
     if ctx.case is None:
         if screen == ScreenName.PICK:
@@ -15,21 +15,21 @@ async def show(ctx: Ctx) -> None:
         else:
             menu.home(ctx)
     elif screen == ScreenName.STEP:
-        await report.show_step(ctx)
+        report.show_step(ctx)
     elif screen == ScreenName.REVIEW:
-        await report.review(ctx)
+        report.review(ctx)
     elif screen == ScreenName.CANCEL:
         menu.cancel_offer(ctx)
     else:
-        await menu.resume_offer(ctx)
+        menu.resume_offer(ctx)
 
 
-async def resume(ctx: Ctx) -> None:
+def resume(ctx: Ctx) -> None:
     """Continue the report in progress where it stopped."""
     if ctx.conv.screen == ScreenName.REVIEW:
-        await report.review(ctx)
+        report.review(ctx)
     elif ctx.conv.step_id is not None:
         ctx.conv.screen = ScreenName.STEP
-        await report.show_step(ctx)
+        report.show_step(ctx)
     else:
-        await report.advance(ctx)
+        report.advance(ctx)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel import Session
 
 from bot.conversations import service as conversations
 from bot.engine.incoming import Incoming, Kind
 
 
-async def first_time(session: AsyncSession, incoming: Incoming, now: datetime) -> Incoming | None:
+def first_time(session: Session, incoming: Incoming, now: datetime) -> Incoming | None:
     """What is new in ``incoming``; None when all of it was handled before.
 
     An album arrives as one event made of several transport events (one per photo); a photo
@@ -23,7 +23,7 @@ async def first_time(session: AsyncSession, incoming: Incoming, now: datetime) -
         return incoming
     fresh = set()
     for event_id in sorted(i for i in ids if i is not None):
-        if await conversations.first_delivery(session, incoming.source, event_id, now):
+        if conversations.first_delivery(session, incoming.source, event_id, now):
             fresh.add(event_id)
     if not fresh:
         return None

@@ -13,13 +13,13 @@ from bot.staff import service as staff_service
 from bot.staff.roles import ROLES
 
 
-async def show(ctx: Ctx) -> None:
+def show(ctx: Ctx) -> None:
     tr, site, session = ctx.tr, ctx.site, ctx.session
     assert site.id is not None
-    shifts = await rota.shifts(session, site.id)
-    swaps = await rota.swaps(session, site.id, after=ctx.now)
+    shifts = rota.shifts(session, site.id)
+    swaps = rota.swaps(session, site.id, after=ctx.now)
     roles = sorted({s.role for s in shifts} | {s.role for s in swaps})
-    people = await staff_service.by_ids(
+    people = staff_service.by_ids(
         session, [s.staff_id for s in shifts] + [s.staff_id for s in swaps]
     )
 
@@ -90,7 +90,7 @@ async def show(ctx: Ctx) -> None:
     title = tr._("On duty · {site}", site=site.name)
     if ctx.case is not None:  # a report is open: say it, then show the question again
         ctx.say(f"{title}\n\n" + "\n".join(lines))
-        await current.show(ctx)
+        current.show(ctx)
         return
     screen = Screen(text="\n".join(lines), title=title)
     screen.row((tr._("← Menu"), "menu:home"))

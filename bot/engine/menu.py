@@ -91,9 +91,9 @@ def search(ctx: Ctx, words: str) -> None:
         pick(ctx, found)
 
 
-async def mine(ctx: Ctx) -> None:
+def mine(ctx: Ctx) -> None:
     tr = ctx.tr
-    rows = await cases.by_reporter(ctx.session, ctx.staff_id, limit=10, site_id=ctx.site.id)
+    rows = cases.by_reporter(ctx.session, ctx.staff_id, limit=10, site_id=ctx.site.id)
     if not rows:
         text = tr._("You have not reported anything yet.")
     else:
@@ -115,14 +115,14 @@ async def mine(ctx: Ctx) -> None:
     ctx.show(screen)
 
 
-async def resume_offer(ctx: Ctx) -> None:
+def resume_offer(ctx: Ctx) -> None:
     """A report is in progress: offer to continue it (after a restart, a /start, a stray tap)."""
     tr = ctx.tr
     assert ctx.case is not None
     book = ctx.registry.get(ctx.case.playbook_id)
     where = ""
     if ctx.conv.screen == ScreenName.STEP and ctx.conv.step_id:
-        answers = effective_answers(book, await stored_answers(ctx), ctx.site.settings)
+        answers = effective_answers(book, stored_answers(ctx), ctx.site.settings)
         n, total = progress(book, ctx.conv.step_id, answers, ctx.site.settings)
         step = tr._("(step {n} of {total})", n=n, total=total)
         where = step if tr.chinese else " " + step

@@ -50,8 +50,8 @@ def offer(ctx: Ctx) -> None:
     ctx.show(screen)
 
 
-async def set_language(ctx: Ctx, locale: str, catalogs: Catalogs) -> None:
-    await staff_service.set_locale(ctx.session, ctx.staff, locale)
+def set_language(ctx: Ctx, locale: str, catalogs: Catalogs) -> None:
+    staff_service.set_locale(ctx.session, ctx.staff, locale)
     ctx.tr = catalogs.translator(locale, ctx.site.timezone)
     ctx.say(ctx.tr._("Language set to {language}.", language=LANGUAGES[locale]))
     ctx.commands = commands.for_roles(ctx.tr, ctx.staff.roles)

@@ -24,21 +24,21 @@ def playbook(ctx: Ctx) -> Playbook:
     return ctx.registry.get(ctx.case.playbook_id)
 
 
-async def stored_answers(ctx: Ctx) -> dict[str, Any]:
+def stored_answers(ctx: Ctx) -> dict[str, Any]:
     """The case's current answers (None for a skipped step), read once per event."""
     assert ctx.case is not None and ctx.case.id is not None
     if ctx.answers_cache is None:
-        rows = await cases.current_answers(ctx.session, ctx.case.id)
+        rows = cases.current_answers(ctx.session, ctx.case.id)
         ctx.answers_cache = {k: (None if r.skipped else r.value) for k, r in rows.items()}
     return dict(ctx.answers_cache)
 
 
-async def answers_on_path(ctx: Ctx) -> dict[str, Any]:
-    return effective_answers(playbook(ctx), await stored_answers(ctx), ctx.site.settings)
+def answers_on_path(ctx: Ctx) -> dict[str, Any]:
+    return effective_answers(playbook(ctx), stored_answers(ctx), ctx.site.settings)
 
 
-async def start(ctx: Ctx, book: Playbook) -> None:
-    ctx.case = await cases.open_case(
+def start(ctx: Ctx, book: Playbook) -> None:
+    ctx.case = cases.open_case(
         ctx.session,
         site=ctx.site,
         playbook_id=book.id,
@@ -55,10 +55,10 @@ async def start(ctx: Ctx, book: Playbook) -> None:
     )
     first = next_step(book, None, {}, ctx.site.settings)
     assert first is not None, "a validated playbook has a first step"
-    await enter(ctx, first)
+    enter(ctx, first)
 
 
-async def enter(ctx: Ctx, step_id: str, *, push: bool = True) -> None:
+def enter(ctx: Ctx, step_id: str, *, push: bool = True) -> None:
     book = playbook(ctx)
     step = book.step(step_id)
     conv = ctx.conv
@@ -66,21 +66,21 @@ async def enter(ctx: Ctx, step_id: str, *, push: bool = True) -> None:
     conv.step_id = step_id
     if push:
         conv.path = [*conv.path, step_id]
-    stored = await stored_answers(ctx)
+    stored = stored_answers(ctx)
     conv.draft = KINDS[step.kind].start(step, stored.get(step_id))
     if step.actions_on == "enter":
-        await run_actions(ctx, step, effective_answers(book, stored, ctx.site.settings))
-    await show_step(ctx)
+        run_actions(ctx, step, effective_answers(book, stored, ctx.site.settings))
+    show_step(ctx)
 
 
-async def show_step(ctx: Ctx, *, replace: bool = False, again: bool = False) -> None:
+def show_step(ctx: Ctx, *, replace: bool = False, again: bool = False) -> None:
     """Ask the current step; ``again`` when it is re-drawn while the person is still on it."""
     book = playbook(ctx)
     assert ctx.case is not None and ctx.conv.step_id is not None
     step = book.step(ctx.conv.step_id)
     kind = KINDS[step.kind]
     tr = ctx.tr
-    stored = await stored_answers(ctx)
+    stored = stored_answers(ctx)
     answers = effective_answers(book, stored, ctx.site.settings)
     position, total = progress(book, step.id, answers, ctx.site.settings)
     io = StepIO(tr=tr, now=ctx.now, draft=dict(ctx.conv.draft))
@@ -116,28 +116,28 @@ async def show_step(ctx: Ctx, *, replace: bool = False, again: bool = False) -> 
     ctx.show(screen, replace=replace, again=again)
 
 
-async def on_input(ctx: Ctx, incoming: Incoming) -> None:
+def on_input(ctx: Ctx, incoming: Incoming) -> None:
     book = playbook(ctx)
     assert ctx.conv.step_id is not None
     step = book.step(ctx.conv.step_id)
     kind = KINDS[step.kind]
     io = StepIO(tr=ctx.tr, now=ctx.now, draft=dict(ctx.conv.draft))
     if incoming.kind is Kind.TEXT:
-        await apply(ctx, step, io, kind.on_text(step, io, incoming.text))
+        apply(ctx, step, io, kind.on_text(step, io, incoming.text))
     elif incoming.kind is Kind.LOCATION and incoming.place is not None:
-        await apply(ctx, step, io, kind.on_place(step, io, incoming.place))
+        apply(ctx, step, io, kind.on_place(step, io, incoming.place))
     elif incoming.kind is Kind.PHOTO:
         said: set[str] = set()
         changed = False
         for photo in incoming.photos:
-            attachment = await store_photo(ctx, step.id, photo)
+            attachment = store_photo(ctx, step.id, photo)
             result: Result = (
                 Invalid(attachment)
                 if isinstance(attachment, str)
                 else (kind.on_photo(step, io, attachment))
             )
             if isinstance(result, Answered):
-                await save(ctx, step, result.value)
+                save(ctx, step, result.value)
                 return
             if isinstance(result, Invalid) and result.message not in said:
                 said.add(result.message)
@@ -145,10 +145,10 @@ async def on_input(ctx: Ctx, incoming: Incoming) -> None:
             changed = changed or isinstance(result, Stay)
         if changed:
             ctx.conv.draft = {**io.draft, "_touched": True}
-        await show_step(ctx, again=True)
+        show_step(ctx, again=True)
 
 
-async def store_photo(ctx: Ctx, step_id: str, photo: PhotoIn) -> dict[str, Any] | str:
+def store_photo(ctx: Ctx, step_id: str, photo: PhotoIn) -> dict[str, Any] | str:
     """Store a photo on the case at once; an error message when it cannot be used."""
     assert ctx.case is not None
     if photo.size > ctx.max_file_bytes:
@@ -163,8 +163,8 @@ async def store_photo(ctx: Ctx, step_id: str, photo: PhotoIn) -> dict[str, Any] 
         return ctx.tr._(
             "That file is not a photo I can use. Please send a JPEG, PNG, WEBP or HEIC image."
         )
-    stored = await ctx.media.put(data)
-    row = await cases.add_attachment(
+    stored = ctx.media.put_sync(data)
+    row = cases.add_attachment(
         ctx.session,
         ctx.case,
         step_id,
@@ -178,51 +178,51 @@ async def store_photo(ctx: Ctx, step_id: str, photo: PhotoIn) -> dict[str, Any] 
     return {"id": row.id, "sha256": stored.sha256}
 
 
-async def on_action(ctx: Ctx, action: str) -> None:
+def on_action(ctx: Ctx, action: str) -> None:
     book = playbook(ctx)
     assert ctx.conv.step_id is not None
     step = book.step(ctx.conv.step_id)
     if action == "back":
-        await back(ctx)
+        back(ctx)
     elif action == "skip":
         if step.required:
             ctx.say(ctx.tr._("This step is required and cannot be skipped."))
-            await show_step(ctx, again=True)
+            show_step(ctx, again=True)
         else:
-            await save(ctx, step, None, skipped=True)
+            save(ctx, step, None, skipped=True)
     elif action == "keep":
-        await advance(ctx)
+        advance(ctx)
     else:
         io = StepIO(tr=ctx.tr, now=ctx.now, draft=dict(ctx.conv.draft))
         result = KINDS[step.kind].on_action(step, io, action)
         if result is None:
             ctx.say(ctx.tr._("That button is no longer active."))
-            await show_step(ctx, again=True)
+            show_step(ctx, again=True)
         else:
-            await apply(ctx, step, io, result)
+            apply(ctx, step, io, result)
 
 
-async def apply(ctx: Ctx, step: Any, io: StepIO, result: Result) -> None:
+def apply(ctx: Ctx, step: Any, io: StepIO, result: Result) -> None:
     if isinstance(result, Answered):
-        await save(ctx, step, result.value)
+        save(ctx, step, result.value)
     elif isinstance(result, Stay):
         ctx.conv.draft = {**io.draft, "_touched": True}
         if result.notice:
             ctx.notice = result.notice
             if not result.replace:
                 ctx.say(result.notice)
-        await show_step(ctx, replace=result.replace, again=True)
+        show_step(ctx, replace=result.replace, again=True)
     else:
         ctx.say(result.message)
-        await show_step(ctx, again=True)
+        show_step(ctx, again=True)
 
 
-async def save(ctx: Ctx, step: Any, value: Any, *, skipped: bool = False) -> None:
+def save(ctx: Ctx, step: Any, value: Any, *, skipped: bool = False) -> None:
     assert ctx.case is not None
-    stored = await stored_answers(ctx)
+    stored = stored_answers(ctx)
     unchanged = step.id in stored and stored[step.id] == value and not skipped
     if not unchanged:
-        await cases.record_answer(
+        cases.record_answer(
             ctx.session,
             ctx.case,
             step.id,
@@ -234,46 +234,44 @@ async def save(ctx: Ctx, step: Any, value: Any, *, skipped: bool = False) -> Non
         if ctx.answers_cache is not None:  # keep the per-event copy in step with the table
             ctx.answers_cache[step.id] = None if skipped else value
     if step.actions_on == "answer":
-        await run_actions(ctx, step, await answers_on_path(ctx))
+        run_actions(ctx, step, answers_on_path(ctx))
     if not skipped and step.id in playbook(ctx).fulfilling_steps():
-        await cases.meet_deadlines(
-            ctx.session, ctx.case, step.id, actor_id=ctx.staff_id, now=ctx.now
-        )
-    await advance(ctx)
+        cases.meet_deadlines(ctx.session, ctx.case, step.id, actor_id=ctx.staff_id, now=ctx.now)
+    advance(ctx)
 
 
-async def advance(ctx: Ctx) -> None:
+def advance(ctx: Ctx) -> None:
     book = playbook(ctx)
-    answers = await answers_on_path(ctx)
+    answers = answers_on_path(ctx)
     following = next_step(book, ctx.conv.step_id, answers, ctx.site.settings)
     if following is None:
-        await review(ctx)
+        review(ctx)
     else:
-        await enter(ctx, following)
+        enter(ctx, following)
 
 
-async def back(ctx: Ctx) -> None:
+def back(ctx: Ctx) -> None:
     path = list(ctx.conv.path)
     if ctx.conv.screen == ScreenName.REVIEW:
         if path:
-            await enter(ctx, path[-1], push=False)
+            enter(ctx, path[-1], push=False)
             return
     if len(path) <= 1:
         ctx.say(ctx.tr._("This is the first step."))
-        await show_step(ctx, again=True)
+        show_step(ctx, again=True)
         return
     path.pop()
     ctx.conv.path = path
-    await enter(ctx, path[-1], push=False)
+    enter(ctx, path[-1], push=False)
 
 
-async def review(ctx: Ctx) -> None:
+def review(ctx: Ctx) -> None:
     book = playbook(ctx)
     assert ctx.case is not None
     ctx.conv.screen = ScreenName.REVIEW
     ctx.conv.step_id = ctx.conv.path[-1] if ctx.conv.path else None
     ctx.conv.draft = {}
-    answers = await answers_on_path(ctx)
+    answers = answers_on_path(ctx)
     lines = summary_lines(book, ctx.case, ctx.tr, answers, ctx.staff.name)
     parts = chunk(lines)
     for part in parts[:-1]:
@@ -286,18 +284,18 @@ async def review(ctx: Ctx) -> None:
     ctx.show(screen)
 
 
-async def confirm(ctx: Ctx) -> None:
+def confirm(ctx: Ctx) -> None:
     assert ctx.case is not None
-    await cases.set_status(
+    cases.set_status(
         ctx.session, ctx.case, CaseStatus.COMPLETED, actor_id=ctx.staff_id, now=ctx.now
     )
     ctx.say(ctx.tr._("Report {number} is recorded. Thank you.", number=ctx.case.number))
     reset(ctx)
 
 
-async def cancel(ctx: Ctx) -> None:
+def cancel(ctx: Ctx) -> None:
     assert ctx.case is not None
-    await cases.set_status(
+    cases.set_status(
         ctx.session, ctx.case, CaseStatus.CANCELLED, actor_id=ctx.staff_id, now=ctx.now
     )
     ctx.say(
@@ -319,7 +317,7 @@ def reset(ctx: Ctx) -> None:
     ctx.case = None
 
 
-async def reconcile(ctx: Ctx) -> bool:
+def reconcile(ctx: Ctx) -> bool:
     """Bring an open report in line with its playbook when the site changed it meanwhile.
 
     Answers stay recorded; steps that no longer exist leave the path. True when the step the
@@ -328,7 +326,7 @@ async def reconcile(ctx: Ctx) -> bool:
     book, case, conv = playbook(ctx), ctx.case, ctx.conv
     assert case is not None
     if case.playbook_version != book.version:
-        await cases.add_event(
+        cases.add_event(
             ctx.session,
             case,
             "procedure_updated",
@@ -354,8 +352,8 @@ async def reconcile(ctx: Ctx) -> bool:
     if not conv.path:
         first = next_step(book, None, {}, ctx.site.settings)
         assert first is not None
-        await enter(ctx, first)
+        enter(ctx, first)
         return True
     conv.step_id = conv.path[-1]
-    await advance(ctx)
+    advance(ctx)
     return True

@@ -6,16 +6,16 @@ or command is one function and one line there, not another branch of an if/elif 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.engine.callbacks import CallbackData
 from bot.engine.context import Ctx
 
-CommandHandler = Callable[[Ctx, str], Awaitable[None]]
-PressHandler = Callable[[Ctx, Any], Awaitable[None]]
-ActionHandler = Callable[[Ctx, str], Awaitable[None]]
+CommandHandler = Callable[[Ctx, str], None]
+PressHandler = Callable[[Ctx, Any], None]
+ActionHandler = Callable[[Ctx, str], None]
 
 
 @dataclass(frozen=True)

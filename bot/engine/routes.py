@@ -26,29 +26,29 @@ ROUTER.press(OpenPress, standalone=True, in_groups=True)(alerts.on_open)
 
 
 @ROUTER.command("start", "menu")
-async def _start(ctx: Ctx, args: str) -> None:
+def _start(ctx: Ctx, args: str) -> None:
     ctx.commands = commands.for_roles(ctx.tr, ctx.staff.roles)
     if ctx.case is not None:
-        await menu.resume_offer(ctx)
+        menu.resume_offer(ctx)
     else:
         menu.home(ctx)
 
 
 @ROUTER.command("report", "new")
-async def _report(ctx: Ctx, args: str) -> None:
+def _report(ctx: Ctx, args: str) -> None:
     if ctx.case is not None:
-        await menu.resume_offer(ctx)
+        menu.resume_offer(ctx)
     else:
         menu.pick(ctx)
 
 
 @ROUTER.command("mine")
-async def _mine(ctx: Ctx, args: str) -> None:
-    await menu.mine(ctx)
+def _mine(ctx: Ctx, args: str) -> None:
+    menu.mine(ctx)
 
 
 @ROUTER.command("cancel")
-async def _cancel(ctx: Ctx, args: str) -> None:
+def _cancel(ctx: Ctx, args: str) -> None:
     if ctx.case is not None:
         menu.cancel_offer(ctx)
     else:
@@ -59,14 +59,14 @@ async def _cancel(ctx: Ctx, args: str) -> None:
 def _step_command(name: str) -> None:
     """/back and /skip do what the step's buttons of the same name do; the review goes back."""
 
-    async def handle(ctx: Ctx, args: str) -> None:
+    def handle(ctx: Ctx, args: str) -> None:
         if ctx.case is not None and ctx.conv.screen == ScreenName.STEP:
-            await report.on_action(ctx, name)
+            report.on_action(ctx, name)
         elif ctx.case is not None and ctx.conv.screen == ScreenName.REVIEW:
-            await report.back(ctx)
+            report.back(ctx)
         else:
             ctx.say(ctx.tr._("Unknown command /{name}.", name=name))
-            await current.show(ctx)
+            current.show(ctx)
 
     ROUTER.command(name)(handle)
 
@@ -76,145 +76,145 @@ _step_command("skip")
 
 
 @ROUTER.command("whoami")
-async def _whoami(ctx: Ctx, args: str) -> None:
+def _whoami(ctx: Ctx, args: str) -> None:
     profile.whoami(ctx)
-    await current.show(ctx)
+    current.show(ctx)
 
 
 @ROUTER.command("lang")
-async def _lang(ctx: Ctx, args: str) -> None:
+def _lang(ctx: Ctx, args: str) -> None:
     locale = profile.parse_language(args) if args else None
     if locale is None:
         profile.offer(ctx)
         return
-    await profile.set_language(ctx, locale, _catalogs(ctx))
-    await current.show(ctx)
+    profile.set_language(ctx, locale, _catalogs(ctx))
+    current.show(ctx)
 
 
 @ROUTER.command("request")
-async def _request(ctx: Ctx, args: str) -> None:
+def _request(ctx: Ctx, args: str) -> None:
     ctx.say(ctx.tr._("You have access already."))
-    await current.show(ctx)
+    current.show(ctx)
 
 
 @ROUTER.command("help")
-async def _help(ctx: Ctx, args: str) -> None:
+def _help(ctx: Ctx, args: str) -> None:
     ctx.say(commands.help_text(ctx.tr, ctx.staff.roles))
-    await current.show(ctx)
+    current.show(ctx)
 
 
 @ROUTER.command("duty")
-async def _duty(ctx: Ctx, args: str) -> None:
-    await duty.show(ctx)
+def _duty(ctx: Ctx, args: str) -> None:
+    duty.show(ctx)
 
 
 @ROUTER.command("alerts")
-async def _alerts(ctx: Ctx, args: str) -> None:
-    await alerts.waiting(ctx)
+def _alerts(ctx: Ctx, args: str) -> None:
+    alerts.waiting(ctx)
     if ctx.case is not None:
-        await current.show(ctx)
+        current.show(ctx)
 
 
 @ROUTER.command("invite")
-async def _invite_command(ctx: Ctx, args: str) -> None:
+def _invite_command(ctx: Ctx, args: str) -> None:
     if admin.allowed(ctx):
-        await _invite(ctx, args.strip().lower())
+        _invite(ctx, args.strip().lower())
     else:
-        await current.show(ctx)
+        current.show(ctx)
 
 
 @ROUTER.command("requests")
-async def _requests_command(ctx: Ctx, args: str) -> None:
+def _requests_command(ctx: Ctx, args: str) -> None:
     if admin.allowed(ctx):
-        await admin.pending(ctx)
+        admin.pending(ctx)
     else:
-        await current.show(ctx)
+        current.show(ctx)
 
 
 # --- screen actions -------------------------------------------------------------------------
 
 
 @ROUTER.action("menu")
-async def _menu(ctx: Ctx, target: str) -> None:
+def _menu(ctx: Ctx, target: str) -> None:
     if target == "report":
         menu.pick(ctx)
     elif target == "mine":
-        await menu.mine(ctx)
+        menu.mine(ctx)
     elif target == "duty":
-        await duty.show(ctx)
+        duty.show(ctx)
     elif target == "alerts":
-        await alerts.waiting(ctx)
+        alerts.waiting(ctx)
         menu.home(ctx)
     else:
         menu.home(ctx)
 
 
 @ROUTER.action("grp", with_case=False)
-async def _group(ctx: Ctx, group: str) -> None:
+def _group(ctx: Ctx, group: str) -> None:
     menu.pick_in_group(ctx, group)
 
 
 @ROUTER.action("pb", with_case=False)
-async def _playbook(ctx: Ctx, book_id: str) -> None:
+def _playbook(ctx: Ctx, book_id: str) -> None:
     if book_id in ctx.registry:
-        await report.start(ctx, ctx.registry.get(book_id))
+        report.start(ctx, ctx.registry.get(book_id))
     else:
         ctx.say(ctx.tr._("That procedure is no longer available."))
         menu.pick(ctx)
 
 
 @ROUTER.action("lang")
-async def _language(ctx: Ctx, locale: str) -> None:
-    await profile.set_language(ctx, locale, _catalogs(ctx))
-    await current.show(ctx)
+def _language(ctx: Ctx, locale: str) -> None:
+    profile.set_language(ctx, locale, _catalogs(ctx))
+    current.show(ctx)
 
 
 @ROUTER.action("admin", "inv", "req")
-async def _admin(ctx: Ctx, argument: str) -> None:
+def _admin(ctx: Ctx, argument: str) -> None:
     action = ctx.action
     if not admin.allowed(ctx):  # the role may have been taken away since the screen
-        await current.show(ctx)
+        current.show(ctx)
     elif action == "admin:home":
-        await admin.home(ctx)
+        admin.home(ctx)
     elif action == "admin:invite":
-        await _invite(ctx, "")
+        _invite(ctx, "")
     elif action == "admin:requests":
-        await admin.pending(ctx)
+        admin.pending(ctx)
     elif action.startswith("inv:"):
-        await _invite(ctx, argument)
+        _invite(ctx, argument)
     else:
-        await admin.on_request(ctx, action)
+        admin.on_request(ctx, action)
 
 
 @ROUTER.action("resume", with_case=True)
-async def _resume(ctx: Ctx, argument: str) -> None:
-    await current.resume(ctx)
+def _resume(ctx: Ctx, argument: str) -> None:
+    current.resume(ctx)
 
 
 @ROUTER.action("cancel", with_case=True)
-async def _cancel_action(ctx: Ctx, answer: str) -> None:
+def _cancel_action(ctx: Ctx, answer: str) -> None:
     if answer == "yes":
-        await report.cancel(ctx)
+        report.cancel(ctx)
         menu.home(ctx)
     elif answer == "no":
         back_to = ctx.conv.draft.get("_back", ScreenName.STEP)
         ctx.conv.draft = {k: v for k, v in ctx.conv.draft.items() if k != "_back"}
         ctx.conv.screen = back_to
-        await current.resume(ctx)
+        current.resume(ctx)
     else:
         menu.cancel_offer(ctx)
 
 
 @ROUTER.action("confirm", with_case=True)
-async def _confirm(ctx: Ctx, argument: str) -> None:
+def _confirm(ctx: Ctx, argument: str) -> None:
     if ctx.conv.screen == ScreenName.REVIEW:
-        await report.confirm(ctx)
+        report.confirm(ctx)
         menu.home(ctx)
     else:
-        await current.show(ctx)
+        current.show(ctx)
 
 
-async def dispatch_action(ctx: Ctx, action: str) -> None:
+def dispatch_action(ctx: Ctx, action: str) -> None:
     """Run the action behind a pressed screen button.
 
     Registered kinds go to their handler; anything else belongs to the screen on display: a
@@ -223,24 +223,24 @@ async def dispatch_action(ctx: Ctx, action: str) -> None:
     route, argument = ROUTER.action_route(action)
     ctx.action = action
     if route is not None and (route.with_case is None or route.with_case == (ctx.case is not None)):
-        await route.handler(ctx, argument)
+        route.handler(ctx, argument)
     elif route is not None and route.with_case is True:
         menu.home(ctx)  # a report's button after the report ended
     elif ctx.case is None:
         menu.home(ctx)
     elif ctx.conv.screen == ScreenName.REVIEW:
         if action == "back":
-            await report.back(ctx)
+            report.back(ctx)
         else:
-            await report.review(ctx)
+            report.review(ctx)
     elif ctx.conv.screen == ScreenName.STEP:
-        await report.on_action(ctx, action)
+        report.on_action(ctx, action)
     else:
-        await current.show(ctx)
+        current.show(ctx)
 
 
-async def _invite(ctx: Ctx, role: str) -> None:
-    await admin.invite(ctx, role, ctx.invite_valid_for, ctx.bot_username or None)
+def _invite(ctx: Ctx, role: str) -> None:
+    admin.invite(ctx, role, ctx.invite_valid_for, ctx.bot_username or None)
 
 
 def _catalogs(ctx: Ctx) -> Catalogs:

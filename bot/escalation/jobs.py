@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+
+from sqlmodel import Session
 
 from bot.cases import service as cases
 from bot.clock import Clock
@@ -31,22 +35,32 @@ async def climb_due_alerts(
     """Advance every due alert once; how many were advanced."""
     total = 0
     while True:
-        now = clock.now()
-        async with db.transaction() as session:
-            due = await alerts.claim_due(session, now, BATCH)
-            for alert in due:
-                case = await cases.get(session, alert.case_id)
-                site = await sites.get(session, alert.site_id)
-                if not alert.chain:  # recorded before escalation existed: choose its chain now
-                    alert.chain = settings.chain_name(site.code, group_of(case.playbook_id), None)
-                    chain = settings.chain(site.code, alert.chain)
-                    alert.chain_start = chain.start_after(alert.roles)
-                await alerts.advance(session, alert, case, site, settings, now)
-        total += len(due)
-        if due and on_outbox is not None:
+        count = await db.run(partial(climb, now=clock.now(), settings=settings, group_of=group_of))
+        total += count
+        if count and on_outbox is not None:
             on_outbox()
-        if len(due) < BATCH:
+        if count < BATCH:
             break
     if total:
         log.info("advanced %d alert(s)", total)
     return total
+
+
+def climb(
+    session: Session,
+    *,
+    now: datetime,
+    settings: EscalationSettings,
+    group_of: Callable[[str], str],
+) -> int:
+    """One batch of due alerts advanced in one transaction; how many."""
+    due = alerts.claim_due(session, now, BATCH)
+    for alert in due:
+        case = cases.get(session, alert.case_id)
+        site = sites.get(session, alert.site_id)
+        if not alert.chain:  # recorded before escalation existed: choose its chain now
+            alert.chain = settings.chain_name(site.code, group_of(case.playbook_id), None)
+            chain = settings.chain(site.code, alert.chain)
+            alert.chain_start = chain.start_after(alert.roles)
+        alerts.advance(session, alert, case, site, settings, now)
+    return len(due)

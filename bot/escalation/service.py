@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel import Session, col, select
 
 from bot.cases import service as cases
 from bot.cases.models import Case
@@ -38,8 +37,8 @@ class Recipients:
         return bool(self.staff or self.chats)
 
 
-async def raise_alert(
-    session: AsyncSession,
+def raise_alert(
+    session: Session,
     *,
     case: Case,
     site: Site,
@@ -71,13 +70,13 @@ async def raise_alert(
         raised_at=now,
     )
     session.add(alert)
-    await session.flush()
-    await advance(session, alert, case, site, settings, now)
+    session.flush()
+    advance(session, alert, case, site, settings, now)
     return alert
 
 
-async def advance(
-    session: AsyncSession,
+def advance(
+    session: Session,
     alert: Alert,
     case: Case,
     site: Site,
@@ -100,7 +99,7 @@ async def advance(
     while True:
         step = chain.level(alert.chain_start, level, alert.roles)
         if step is None:
-            await _unanswered(session, alert, case, site, now)
+            _unanswered(session, alert, case, site, now)
             return
         if not alert.urgent and step.hours == "day":
             wait = quiet_until(now, site.timezone, settings.quiet(site.code))
@@ -108,48 +107,46 @@ async def advance(
                 alert.next_at = wait
                 session.add(alert)
                 return
-        found = await recipients(session, site, step, now, exclude=alert.raised_by)
+        found = recipients(session, site, step, now, exclude=alert.raised_by)
         for kind, role in found.gaps:
-            await _gap(session, alert, case, site, level, kind, role, now)
+            _gap(session, alert, case, site, level, kind, role, now)
         alert.level, alert.round = level, round_
         if not found:
             level, round_ = level + 1, 1
             continue
-        await _ping(session, alert, case, level, round_, found, step, now)
+        _ping(session, alert, case, level, round_, found, step, now)
         alert.next_at = now + step.wait
         session.add(alert)
         return
 
 
-async def recipients(
-    session: AsyncSession, site: Site, step: ChainStep, now: datetime, *, exclude: int | None
+def recipients(
+    session: Session, site: Site, step: ChainStep, now: datetime, *, exclude: int | None
 ) -> Recipients:
     """Who a chain step reaches now at the site."""
     assert site.id is not None
     found = Recipients(chats=[step.chat] if step.chat is not None else [])
-    members = {m.id: m for m in await staff_service.active_at_site(session, site.id)}
-    on_rota = (
-        await rota.rota_roles(session, site.id, now=now) if step.roles or step.on_duty else set()
-    )
+    members = {m.id: m for m in staff_service.active_at_site(session, site.id)}
+    on_rota = rota.rota_roles(session, site.id, now=now) if step.roles or step.on_duty else set()
     chosen: set[int] = set()
     for role in step.roles:
         if role in on_rota:
-            await _on_duty(session, site, role, now, members, chosen, found)
+            _on_duty(session, site, role, now, members, chosen, found)
             continue
         holders = {i for i, m in members.items() if i is not None and role in m.roles}
         if not holders - {exclude}:
             found.gaps.append(("nobody", role))
         chosen |= holders
     for role in step.on_duty:
-        await _on_duty(session, site, role, now, members, chosen, found)
+        _on_duty(session, site, role, now, members, chosen, found)
     chosen |= {person for person in step.people if person in members}
     chosen.discard(exclude)  # whoever raised it knows already
     found.staff = sorted(i for i in chosen if i is not None)
     return found
 
 
-async def _on_duty(
-    session: AsyncSession,
+def _on_duty(
+    session: Session,
     site: Site,
     role: str,
     now: datetime,
@@ -157,14 +154,14 @@ async def _on_duty(
     chosen: set[int],
     found: Recipients,
 ) -> None:
-    duty = [i for i in await rota.on_duty(session, site, role, now) if i in members]
+    duty = [i for i in rota.on_duty(session, site, role, now) if i in members]
     if not duty:
         found.gaps.append(("rota", role))
     chosen.update(duty)
 
 
-async def _ping(
-    session: AsyncSession,
+def _ping(
+    session: Session,
     alert: Alert,
     case: Case,
     level: int,
@@ -185,11 +182,11 @@ async def _ping(
     }
     prefix = f"ping:{alert.id}:{level}:{round_}"
     for staff_id in found.staff:
-        await outbox.enqueue(session, key=f"{prefix}:s{staff_id}", staff_id=staff_id, **common)
+        outbox.enqueue(session, key=f"{prefix}:s{staff_id}", staff_id=staff_id, **common)
     for chat_id in found.chats:
-        await outbox.enqueue(session, key=f"{prefix}:c{chat_id}", chat_id=chat_id, **common)
+        outbox.enqueue(session, key=f"{prefix}:c{chat_id}", chat_id=chat_id, **common)
     kind = "alert_raised" if level == 0 else "alert_escalated" if round_ == 1 else "alert_repeated"
-    await cases.add_event(
+    cases.add_event(
         session,
         case,
         kind,
@@ -207,8 +204,8 @@ async def _ping(
     )
 
 
-async def _gap(
-    session: AsyncSession,
+def _gap(
+    session: Session,
     alert: Alert,
     case: Case,
     site: Site,
@@ -218,7 +215,7 @@ async def _gap(
     now: datetime,
 ) -> None:
     """A level reached nobody for ``role``: on the timeline, and the admins told once a day."""
-    await cases.add_event(
+    cases.add_event(
         session,
         case,
         "alert_gap",
@@ -229,7 +226,7 @@ async def _gap(
     )
     day = now.date().isoformat()
     message = "rota_hole" if kind == "rota" else "nobody_holds"
-    await tell_admins(
+    tell_admins(
         session,
         site,
         key=f"{message}:{site.id}:{role}:{day}",
@@ -240,13 +237,11 @@ async def _gap(
     )
 
 
-async def _unanswered(
-    session: AsyncSession, alert: Alert, case: Case, site: Site, now: datetime
-) -> None:
+def _unanswered(session: Session, alert: Alert, case: Case, site: Site, now: datetime) -> None:
     alert.status = AlertStatus.UNANSWERED
     alert.next_at = None
     session.add(alert)
-    await cases.add_event(
+    cases.add_event(
         session,
         case,
         "alert_unanswered",
@@ -255,7 +250,7 @@ async def _unanswered(
         now=now,
         data={"alert": alert.id, "level": alert.level},
     )
-    await tell_admins(
+    tell_admins(
         session,
         site,
         key=f"unanswered:{alert.id}",
@@ -266,8 +261,8 @@ async def _unanswered(
     )
 
 
-async def tell_admins(
-    session: AsyncSession,
+def tell_admins(
+    session: Session,
     site: Site,
     *,
     key: str,
@@ -278,11 +273,11 @@ async def tell_admins(
 ) -> int:
     """A notice to every active admin of the site (each once: the key is per admin)."""
     assert site.id is not None
-    admins = [m for m in await staff_service.active_at_site(session, site.id) if ADMIN in m.roles]
+    admins = [m for m in staff_service.active_at_site(session, site.id) if ADMIN in m.roles]
     written = 0
     for admin in admins:
         assert admin.id is not None
-        row = await outbox.enqueue(
+        row = outbox.enqueue(
             session,
             key=f"notice:{key}:s{admin.id}",
             site_id=site.id,
@@ -297,9 +292,7 @@ async def tell_admins(
     return written
 
 
-async def acknowledge(
-    session: AsyncSession, alert: Alert, case: Case, *, by: int, now: datetime
-) -> bool:
+def acknowledge(session: Session, alert: Alert, case: Case, *, by: int, now: datetime) -> bool:
     """Stop the alert's chain; every copy of its pings is edited to say who and when.
     False when someone acknowledged it already."""
     if alert.status == AlertStatus.ACKNOWLEDGED:
@@ -310,7 +303,7 @@ async def acknowledge(
     alert.acknowledged_at = now
     alert.next_at = None
     session.add(alert)
-    await cases.add_event(
+    cases.add_event(
         session,
         case,
         "alert_acknowledged",
@@ -319,20 +312,20 @@ async def acknowledge(
         now=now,
         data={"alert": alert.id, "level": alert.level},
     )
-    await outbox.restyle(session, [alert.id], now=now)
+    outbox.restyle(session, [alert.id], now=now)
     return True
 
 
-async def get(session: AsyncSession, alert_id: int) -> Alert | None:
-    return await session.get(Alert, alert_id)
+def get(session: Session, alert_id: int) -> Alert | None:
+    return session.get(Alert, alert_id)
 
 
-async def of_case(session: AsyncSession, case_id: int) -> list[Alert]:
+def of_case(session: Session, case_id: int) -> list[Alert]:
     query = select(Alert).where(Alert.case_id == case_id).order_by(col(Alert.id))
-    return list((await session.exec(query)).all())
+    return list((session.exec(query)).all())
 
 
-async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Alert]:
+def claim_due(session: Session, now: datetime, limit: int) -> list[Alert]:
     """Open alerts whose next round is due, locked so that one instance advances each."""
     query = (
         select(Alert)
@@ -341,17 +334,17 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Al
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    return list((await session.exec(query)).all())
+    return list((session.exec(query)).all())
 
 
-async def involvement(session: AsyncSession, case_id: int) -> tuple[set[str], set[int]]:
+def involvement(session: Session, case_id: int) -> tuple[set[str], set[int]]:
     """The roles the case's procedure notified, and the staff its pings reached."""
-    roles = {role for alert in await of_case(session, case_id) for role in alert.roles}
-    pinged = {d.staff_id for d in await outbox.of_case(session, case_id) if d.staff_id is not None}
+    roles = {role for alert in of_case(session, case_id) for role in alert.roles}
+    pinged = {d.staff_id for d in outbox.of_case(session, case_id) if d.staff_id is not None}
     return roles, pinged
 
 
-async def waiting_for(session: AsyncSession, staff_id: int, limit: int = 10) -> list[Any]:
+def waiting_for(session: Session, staff_id: int, limit: int = 10) -> list[Any]:
     """The person's pings of alerts still waiting for an acknowledgement, newest first: one
     (delivery, alert) per alert, the latest copy sent to them."""
     query = (
@@ -365,6 +358,6 @@ async def waiting_for(session: AsyncSession, staff_id: int, limit: int = 10) -> 
         .order_by(col(Delivery.id).desc())
     )
     latest: dict[int, Any] = {}
-    for delivery, alert in (await session.exec(query)).all():
+    for delivery, alert in (session.exec(query)).all():
         latest.setdefault(alert.id or 0, (delivery, alert))
     return list(latest.values())[:limit]

@@ -5,16 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel import Session, col, select
 
 from bot.rota import schedule
 from bot.rota.models import RotaShift, RotaSwap
 from bot.sites.models import Site
 
 
-async def add_shifts(
-    session: AsyncSession,
+def add_shifts(
+    session: Session,
     *,
     site_id: int,
     role: str,
@@ -37,12 +36,12 @@ async def add_shifts(
         for day in weekdays
     ]
     session.add_all(rows)
-    await session.flush()
+    session.flush()
     return rows
 
 
-async def add_swap(
-    session: AsyncSession,
+def add_swap(
+    session: Session,
     *,
     site_id: int,
     role: str,
@@ -62,57 +61,57 @@ async def add_swap(
         created_at=now,
     )
     session.add(row)
-    await session.flush()
+    session.flush()
     return row
 
 
-async def remove_shift(session: AsyncSession, site_id: int, shift_id: int) -> bool:
+def remove_shift(session: Session, site_id: int, shift_id: int) -> bool:
     statement = delete(RotaShift).where(
         col(RotaShift.id) == shift_id, col(RotaShift.site_id) == site_id
     )
-    return bool((await session.exec(statement)).rowcount)  # type: ignore[call-overload]
+    return bool((session.exec(statement)).rowcount)  # type: ignore[call-overload]
 
 
-async def remove_swap(session: AsyncSession, site_id: int, swap_id: int) -> bool:
+def remove_swap(session: Session, site_id: int, swap_id: int) -> bool:
     statement = delete(RotaSwap).where(
         col(RotaSwap.id) == swap_id, col(RotaSwap.site_id) == site_id
     )
-    return bool((await session.exec(statement)).rowcount)  # type: ignore[call-overload]
+    return bool((session.exec(statement)).rowcount)  # type: ignore[call-overload]
 
 
-async def shifts(session: AsyncSession, site_id: int, role: str | None = None) -> list[RotaShift]:
+def shifts(session: Session, site_id: int, role: str | None = None) -> list[RotaShift]:
     query = select(RotaShift).where(RotaShift.site_id == site_id)
     if role is not None:
         query = query.where(RotaShift.role == role)
     query = query.order_by(
         col(RotaShift.role), col(RotaShift.weekday), col(RotaShift.start), col(RotaShift.id)
     )
-    return list((await session.exec(query)).all())
+    return list((session.exec(query)).all())
 
 
-async def swaps(
-    session: AsyncSession, site_id: int, *, after: datetime, role: str | None = None
+def swaps(
+    session: Session, site_id: int, *, after: datetime, role: str | None = None
 ) -> list[RotaSwap]:
     """Swaps of the site that have not ended by ``after``."""
     query = select(RotaSwap).where(RotaSwap.site_id == site_id, col(RotaSwap.ends_at) > after)
     if role is not None:
         query = query.where(RotaSwap.role == role)
     query = query.order_by(col(RotaSwap.starts_at), col(RotaSwap.id))
-    return list((await session.exec(query)).all())
+    return list((session.exec(query)).all())
 
 
-async def rota_roles(session: AsyncSession, site_id: int, *, now: datetime) -> set[str]:
+def rota_roles(session: Session, site_id: int, *, now: datetime) -> set[str]:
     """Roles the site runs a rota for (a weekly shift or a current or future swap)."""
-    weekly = {row.role for row in await shifts(session, site_id)}
-    return weekly | {row.role for row in await swaps(session, site_id, after=now)}
+    weekly = {row.role for row in shifts(session, site_id)}
+    return weekly | {row.role for row in swaps(session, site_id, after=now)}
 
 
-async def on_duty(session: AsyncSession, site: Site, role: str, at: datetime) -> list[int]:
+def on_duty(session: Session, site: Site, role: str, at: datetime) -> list[int]:
     """Staff ids the rota names for ``role`` at ``at`` (empty: nobody, a hole)."""
     assert site.id is not None
     return schedule.on_duty(
-        await shifts(session, site.id, role),
-        await swaps(session, site.id, after=at, role=role),
+        shifts(session, site.id, role),
+        swaps(session, site.id, after=at, role=role),
         at,
         site.timezone,
     )

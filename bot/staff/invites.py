@@ -6,8 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlmodel import select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel import Session, select
 
 from bot.staff.models import Invite
 
@@ -26,8 +25,8 @@ def link(code: str, bot_username: str | None) -> str:
     return f"/start {code}"
 
 
-async def create(
-    session: AsyncSession,
+def create(
+    session: Session,
     *,
     role: str,
     site_id: int,
@@ -46,22 +45,22 @@ async def create(
         expires_at=now + valid_for,
     )
     session.add(invite)
-    await session.flush()
+    session.flush()
     return code, invite
 
 
-async def claim(session: AsyncSession, code: str, now: datetime) -> Invite | None:
+def claim(session: Session, code: str, now: datetime) -> Invite | None:
     """The invite behind a code if it can still be used, locked until the transaction ends."""
     if not code or len(code) > 64:
         return None
     query = select(Invite).where(Invite.code_hash == digest(code)).with_for_update()
-    invite = (await session.exec(query)).first()
+    invite = (session.exec(query)).first()
     if invite is None or invite.used_at is not None or invite.expires_at <= now:
         return None
     return invite
 
 
-async def mark_used(session: AsyncSession, invite: Invite, staff_id: int, now: datetime) -> None:
+def mark_used(session: Session, invite: Invite, staff_id: int, now: datetime) -> None:
     invite.used_at = now
     invite.used_by = staff_id
     session.add(invite)

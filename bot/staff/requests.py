@@ -4,23 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import col, func, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel import Session, col, func, select
 
 from bot.staff.models import AccessRequest
 
 PENDING = "pending"
 
 
-async def pending_for(session: AsyncSession, telegram_id: int) -> AccessRequest | None:
+def pending_for(session: Session, telegram_id: int) -> AccessRequest | None:
     query = select(AccessRequest).where(
         AccessRequest.telegram_id == telegram_id, AccessRequest.status == PENDING
     )
-    return (await session.exec(query)).first()
+    return (session.exec(query)).first()
 
 
-async def ask(
-    session: AsyncSession,
+def ask(
+    session: Session,
     *,
     telegram_id: int,
     name: str,
@@ -29,7 +28,7 @@ async def ask(
     now: datetime,
 ) -> tuple[AccessRequest, bool]:
     """Record a request; (the request, False) when one is pending already."""
-    existing = await pending_for(session, telegram_id)
+    existing = pending_for(session, telegram_id)
     if existing is not None:
         return existing, False
     request = AccessRequest(
@@ -41,32 +40,30 @@ async def ask(
         created_at=now,
     )
     session.add(request)
-    await session.flush()
+    session.flush()
     return request, True
 
 
-async def pending(session: AsyncSession, limit: int = 10) -> list[AccessRequest]:
+def pending(session: Session, limit: int = 10) -> list[AccessRequest]:
     query = (
         select(AccessRequest)
         .where(AccessRequest.status == PENDING)
         .order_by(col(AccessRequest.created_at), col(AccessRequest.id))
         .limit(limit)
     )
-    return list((await session.exec(query)).all())
+    return list((session.exec(query)).all())
 
 
-async def count_pending(session: AsyncSession) -> int:
+def count_pending(session: Session) -> int:
     query = select(func.count()).select_from(AccessRequest).where(AccessRequest.status == PENDING)
-    return int((await session.exec(query)).one())
+    return int((session.exec(query)).one())
 
 
-async def get(session: AsyncSession, request_id: int) -> AccessRequest | None:
-    return await session.get(AccessRequest, request_id, with_for_update=True)
+def get(session: Session, request_id: int) -> AccessRequest | None:
+    return session.get(AccessRequest, request_id, with_for_update=True)
 
 
-async def close(
-    session: AsyncSession, request: AccessRequest, status: str, *, by: int, now: datetime
-) -> None:
+def close(session: Session, request: AccessRequest, status: str, *, by: int, now: datetime) -> None:
     request.status = status
     request.handled_by = by
     request.handled_at = now

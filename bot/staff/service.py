@@ -4,37 +4,36 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel import Session, col, select
 
 from bot.sites.models import Site
 from bot.staff.models import Staff
 
 
-async def by_telegram_id(session: AsyncSession, telegram_id: int) -> Staff | None:
-    return (await session.exec(select(Staff).where(Staff.telegram_id == telegram_id))).first()
+def by_telegram_id(session: Session, telegram_id: int) -> Staff | None:
+    return (session.exec(select(Staff).where(Staff.telegram_id == telegram_id))).first()
 
 
-async def with_site(session: AsyncSession, telegram_id: int) -> tuple[Staff, Site] | None:
+def with_site(session: Session, telegram_id: int) -> tuple[Staff, Site] | None:
     """A staff member by Telegram id together with their site, in one query."""
     query = select(Staff, Site).join(Site, col(Site.id) == col(Staff.site_id))
-    row = (await session.exec(query.where(Staff.telegram_id == telegram_id))).first()
+    row = (session.exec(query.where(Staff.telegram_id == telegram_id))).first()
     return None if row is None else (row[0], row[1])
 
 
-async def get(session: AsyncSession, staff_id: int) -> Staff | None:
-    return await session.get(Staff, staff_id)
+def get(session: Session, staff_id: int) -> Staff | None:
+    return session.get(Staff, staff_id)
 
 
-async def all_staff(session: AsyncSession, *, active_only: bool = False) -> list[Staff]:
+def all_staff(session: Session, *, active_only: bool = False) -> list[Staff]:
     query = select(Staff).order_by(col(Staff.id))
     if active_only:
         query = query.where(col(Staff.active).is_(True))
-    return list((await session.exec(query)).all())
+    return list((session.exec(query)).all())
 
 
-async def add(
-    session: AsyncSession,
+def add(
+    session: Session,
     *,
     telegram_id: int | None,
     name: str,
@@ -52,21 +51,21 @@ async def add(
         created_at=now,
     )
     session.add(member)
-    await session.flush()
+    session.flush()
     return member
 
 
-async def revoke(session: AsyncSession, staff_id: int) -> Staff | None:
+def revoke(session: Session, staff_id: int) -> Staff | None:
     """Take away access; the record (and everything it reported) stays."""
-    member = await session.get(Staff, staff_id)
+    member = session.get(Staff, staff_id)
     if member is not None:
         member.active = False
         session.add(member)
     return member
 
 
-async def enrol(
-    session: AsyncSession,
+def enrol(
+    session: Session,
     *,
     telegram_id: int,
     name: str,
@@ -76,9 +75,9 @@ async def enrol(
     now: datetime,
 ) -> Staff:
     """Make a Telegram user staff of a site with a role: a new record, or a revoked one restored."""
-    member = await by_telegram_id(session, telegram_id)
+    member = by_telegram_id(session, telegram_id)
     if member is None:
-        return await add(
+        return add(
             session,
             telegram_id=telegram_id,
             name=name,
@@ -92,34 +91,34 @@ async def enrol(
     member.site_id = site_id
     member.locale = member.locale or locale
     session.add(member)
-    await session.flush()
+    session.flush()
     return member
 
 
-async def set_locale(session: AsyncSession, member: Staff, locale: str) -> None:
+def set_locale(session: Session, member: Staff, locale: str) -> None:
     member.locale = locale
     session.add(member)
 
 
-async def admins(session: AsyncSession) -> list[Staff]:
-    return [m for m in await all_staff(session, active_only=True) if "admin" in m.roles]
+def admins(session: Session) -> list[Staff]:
+    return [m for m in all_staff(session, active_only=True) if "admin" in m.roles]
 
 
-async def active_at_site(session: AsyncSession, site_id: int) -> list[Staff]:
+def active_at_site(session: Session, site_id: int) -> list[Staff]:
     query = select(Staff).where(Staff.site_id == site_id, col(Staff.active).is_(True))
-    return list((await session.exec(query.order_by(col(Staff.id)))).all())
+    return list((session.exec(query.order_by(col(Staff.id)))).all())
 
 
-async def by_ids(session: AsyncSession, ids: list[int]) -> dict[int, Staff]:
+def by_ids(session: Session, ids: list[int]) -> dict[int, Staff]:
     if not ids:
         return {}
     query = select(Staff).where(col(Staff.id).in_(sorted(set(ids))))
-    return {m.id: m for m in (await session.exec(query)).all() if m.id is not None}
+    return {m.id: m for m in (session.exec(query)).all() if m.id is not None}
 
 
-async def mark_unreachable(session: AsyncSession, staff_id: int, now: datetime) -> bool:
+def mark_unreachable(session: Session, staff_id: int, now: datetime) -> bool:
     """Record that Telegram refused a message to them; True the first time (admins are told)."""
-    member = await session.get(Staff, staff_id)
+    member = session.get(Staff, staff_id)
     if member is None or member.unreachable_since is not None:
         return False
     member.unreachable_since = now
@@ -127,7 +126,7 @@ async def mark_unreachable(session: AsyncSession, staff_id: int, now: datetime) 
     return True
 
 
-async def mark_reachable(session: AsyncSession, member: Staff) -> None:
+def mark_reachable(session: Session, member: Staff) -> None:
     """They wrote to the bot: messages to them get through again."""
     member.unreachable_since = None
     session.add(member)

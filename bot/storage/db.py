@@ -1,25 +1,50 @@
-"""The database handle: one async engine, one transaction per unit of work."""
+"""The database handle: a synchronous SQLAlchemy engine driven from database threads.
+
+Every unit of work (one incoming event, one claim of the sender, one tick of a job) is a plain
+synchronous function run by :meth:`Database.run` in one transaction on a database thread: the
+event loop hands it over once and gets the result back once, however many statements it
+runs. On SQLite one thread does all the writing, in order (SQLite has one writer anyway); on
+PostgreSQL a few threads, each with its own connection, run units side by side and row locks
+(``SELECT … FOR UPDATE``) keep one conversation's events in order.
+
+Async drivers would hand every statement to a worker thread and back (aiosqlite) or across
+the network one by one (asyncpg), each hop a trip through the event loop; measured, those
+hops were most of an event's time (see bench/README.md).
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import concurrent.futures
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import event
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlmodel import Session
+
+T = TypeVar("T")
+# Connections per PostgreSQL instance: units running side by side.
+PG_WORKERS = 4
+
+
+def sync_url(url: str | URL) -> URL:
+    """The synchronous driver for a URL the configuration may spell with an async one."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return parsed.set(drivername="sqlite")
+    if backend == "postgresql":
+        return parsed.set(drivername="postgresql+psycopg")
+    raise ValueError(f"unsupported database {parsed.render_as_string(hide_password=True)}")
 
 
 class Database:
-    """Wraps the engine. On SQLite every transaction starts with ``BEGIN IMMEDIATE``.
-
-    That takes SQLite's write lock up front, so two events for one conversation are serialised
-    exactly as ``SELECT … FOR UPDATE`` serialises them on PostgreSQL.
-    """
+    """On SQLite every transaction starts with ``BEGIN IMMEDIATE``: it takes the write lock up
+    front, so two events for one conversation are serialised exactly as ``SELECT … FOR UPDATE``
+    serialises them on PostgreSQL."""
 
     def __init__(
         self,
@@ -28,8 +53,9 @@ class Database:
         echo: bool = False,
         busy_timeout: float = 15.0,
         schema: str | None = None,
+        synchronous: str = "NORMAL",
     ) -> None:
-        self.url = make_url(url)
+        self.url = sync_url(url)
         self.schema = schema
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         kwargs: dict[str, Any] = {"echo": echo}
@@ -37,50 +63,70 @@ class Database:
             database = self.url.database or ""
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
-            kwargs["connect_args"] = {"timeout": busy_timeout}
+            # Connections move between the database thread and a command's own thread.
+            kwargs["connect_args"] = {"timeout": busy_timeout, "check_same_thread": False}
         else:
-            kwargs["pool_pre_ping"] = True
+            kwargs.update(pool_pre_ping=True, pool_size=PG_WORKERS + 2, max_overflow=4)
             if schema:
-                kwargs["connect_args"] = {"server_settings": {"search_path": schema}}
-        self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+                kwargs["connect_args"] = {"options": f"-c search_path={schema}"}
+        self.engine: Engine = create_engine(self.url, **kwargs)
         if self.is_sqlite:
-            _configure_sqlite(self.engine, busy_timeout)
-        self._sqlite_lock = asyncio.Lock() if self.is_sqlite else None
-        self._sessions = async_sessionmaker(
-            self.engine, class_=AsyncSession, expire_on_commit=False
+            _configure_sqlite(self.engine, busy_timeout, synchronous)
+        self._threads = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1 if self.is_sqlite else PG_WORKERS, thread_name_prefix="dutybot-db"
         )
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session inside one transaction: committed on success, rolled back on error.
+    async def run(self, work: Callable[[Session], T]) -> T:
+        """Run ``work(session)`` in one transaction on a database thread: committed when it
+        returns, rolled back when it raises (the exception comes back here)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._threads, self._unit, work)
 
-        On SQLite, transactions of this process also queue on an asyncio lock: SQLite would
-        otherwise make concurrent writers poll for its file lock with growing sleeps, which
-        shows up as seconds of latency under a few simultaneous guards.
-        """
-        if self._sqlite_lock is None:
-            async with self._sessions() as session, session.begin():
-                yield session
-            return
-        async with self._sqlite_lock, self._sessions() as session, session.begin():
+    async def run_connection(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` with a bare connection on a database thread (migrations, checks)."""
+
+        def connected() -> T:
+            with self.engine.connect() as connection:
+                return work(connection)
+
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._threads, connected)
+
+    def _unit(self, work: Callable[[Session], T]) -> T:
+        with self.session() as session:
+            return work(session)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in one transaction, in the calling thread: committed on success."""
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """The same, named for what tests and one-shot commands use it for. It blocks the
+        thread that runs it: a running bot does its work through :meth:`run`."""
+        with self.session() as session:
             yield session
 
     async def dispose(self) -> None:
-        await self.engine.dispose()
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._threads, self.engine.dispose)
+        self._threads.shutdown(wait=True)
 
 
-def _configure_sqlite(engine: AsyncEngine, busy_timeout: float) -> None:
-    @event.listens_for(engine.sync_engine, "connect")
+def _configure_sqlite(engine: Engine, busy_timeout: float, synchronous: str) -> None:
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event below emit BEGIN itself.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")

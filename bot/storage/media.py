@@ -45,9 +45,10 @@ class MediaStore:
         return self.root / sha256[:2] / sha256
 
     async def put(self, data: bytes) -> StoredFile:
-        return await asyncio.to_thread(self._put, data)
+        return await asyncio.to_thread(self.put_sync, data)
 
-    def _put(self, data: bytes) -> StoredFile:
+    def put_sync(self, data: bytes) -> StoredFile:
+        """Write the file (once, durably) and return where it lives; blocks the thread."""
         digest = hashlib.sha256(data).hexdigest()
         target = self.path_for(digest)
         if not target.exists():

@@ -38,18 +38,17 @@ async def upgrade(db: Database, revision: str = "head") -> None:
 
     def _upgrade(connection: Connection) -> None:
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        with connection.begin():
+            command.upgrade(config, revision)
 
-    async with db.engine.begin() as connection:
-        await connection.run_sync(_upgrade)
+    await db.run_connection(_upgrade)
 
 
 async def current_revision(db: Database) -> str | None:
     def _current(connection: Connection) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
-    async with db.engine.connect() as connection:
-        return await connection.run_sync(_current)
+    return await db.run_connection(_current)
 
 
 async def ensure_current(db: Database) -> None:

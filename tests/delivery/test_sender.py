@@ -21,8 +21,8 @@ async def drain(site: Site, port: FakeOutbox, *, rounds: int = 50, step: float =
     sender = make_sender(site, port)
     for _ in range(rounds):
         await sender.drain_once()
-        async with site.world.db.transaction() as session:
-            waiting = await outbox.next_due(session)
+        with site.world.db.transaction() as session:
+            waiting = outbox.next_due(session)
         if waiting is None:
             return
         site.world.clock.set(max(site.world.clock.now(), waiting) + timedelta(seconds=step))
@@ -92,12 +92,12 @@ async def test_a_blocked_recipient_is_marked_and_the_admins_told_once(site: Site
     assert [d.status for d in pings] == ["unreachable", "unreachable"]
     assert len(port.to(2005)) == 1  # the admin, once
     assert "Zhou Hui cannot be reached on Telegram" in port.to(2005)[0]
-    async with site.world.db.transaction() as session:
-        chief = await session.get(Staff, site.people["chief"].id)
+    with site.world.db.transaction() as session:
+        chief = session.get(Staff, site.people["chief"].id)
         assert chief is not None and chief.unreachable_since is not None
     await site.chat("chief").say("/start")  # they are back
-    async with site.world.db.transaction() as session:
-        chief = await session.get(Staff, site.people["chief"].id)
+    with site.world.db.transaction() as session:
+        chief = session.get(Staff, site.people["chief"].id)
         assert chief is not None and chief.unreachable_since is None
 
 
@@ -111,8 +111,8 @@ async def test_a_restart_sends_what_was_due_and_unsent_exactly_once(site: Site) 
     assert len(port.posts) == 11
     await site.report()
     # The process dies right after claiming the second alert's pings: leased, never sent.
-    async with site.world.db.transaction() as session:
-        claimed = await outbox.claim_due(session, now=site.world.clock.now(), limit=100)
+    with site.world.db.transaction() as session:
+        claimed = outbox.claim_due(session, now=site.world.clock.now(), limit=100)
     assert len(claimed) == 11
     restarted = make_sender(site, port)
     assert await restarted.drain_once() == 0  # the lease still holds

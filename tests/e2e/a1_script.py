@@ -84,15 +84,15 @@ async def report_a1(guard: Person) -> None:
 
 
 async def check_case(bot: Bot, telegram_id: int) -> None:
-    async with bot.app.db.transaction() as session:
-        member = await staff_service.by_telegram_id(session, telegram_id)
+    with bot.app.db.transaction() as session:
+        member = staff_service.by_telegram_id(session, telegram_id)
         assert member is not None
-        case = (await session.exec(select(Case))).one()
+        case = (session.exec(select(Case))).one()
         assert case.id is not None
-        answers = {k: a.value for k, a in (await cases.current_answers(session, case.id)).items()}
-        files = await cases.attachments(session, case.id)
-        events = [e.kind for e in await cases.timeline(session, case.id)]
-        notified = [n.roles for n in await alerts.of_case(session, case.id)]
+        answers = {k: a.value for k, a in (cases.current_answers(session, case.id)).items()}
+        files = cases.attachments(session, case.id)
+        events = [e.kind for e in cases.timeline(session, case.id)]
+        notified = [n.roles for n in alerts.of_case(session, case.id)]
     assert case.status == CaseStatus.COMPLETED and case.reporter_id == member.id
     assert answers["report_kind"] == "stolen"
     assert answers["reporter"] == [

@@ -103,9 +103,9 @@ class Bot:
         return self.app.settings.media.dir
 
     async def invite(self, role: str = "guard", hours: int = 72) -> str:
-        async with self.app.db.transaction() as session:
+        with self.app.db.transaction() as session:
             assert self.site.id is not None
-            code, _ = await invites.create(
+            code, _ = invites.create(
                 session,
                 role=role,
                 site_id=self.site.id,
@@ -118,9 +118,9 @@ class Bot:
     async def add_staff(
         self, telegram_id: int, name: str, *roles: str, site_id: int | None = None
     ) -> int:
-        async with self.app.db.transaction() as session:
+        with self.app.db.transaction() as session:
             assert self.site.id is not None
-            member = await staff_service.add(
+            member = staff_service.add(
                 session,
                 telegram_id=telegram_id,
                 name=name,
@@ -184,7 +184,7 @@ def settings_for(
     tmp_path: Path, api: FakeBotAPI, transport: str, flows: Path | None = None, **telegram: Any
 ) -> Settings:
     return Settings(
-        database={"url": f"sqlite+aiosqlite:///{tmp_path / 'dutybot.db'}"},
+        database={"url": f"sqlite:///{tmp_path / 'dutybot.db'}"},
         media={"dir": tmp_path / "media", "max_file_bytes": MAX_FILE_BYTES},
         flows={"extra_dir": flows},
         telegram={
@@ -204,8 +204,8 @@ async def prepared(settings: Settings) -> tuple[App, Site]:
     await upgrade(database)
     await database.dispose()
     app = await build_app(settings)
-    async with app.db.transaction() as session:
-        site = await sites.create(
+    with app.db.transaction() as session:
+        site = sites.create(
             session,
             code="hq",
             name="HQ Hotel <Pudong> & Co",

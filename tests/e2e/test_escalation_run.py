@@ -100,8 +100,8 @@ async def test_a1_pings_climb_are_acknowledged_and_open_the_case(
         assert any(m.location for m in shown)
 
         # A guard of another site pressing the chief's button learns nothing.
-        async with bot.app.db.transaction() as session:
-            other = await sites.create(
+        with bot.app.db.transaction() as session:
+            other = sites.create(
                 session, code="b", name="B", timezone="UTC", locale="en", now=datetime.now(UTC)
             )
         await bot.add_staff(7001, "Other Guard", "guard", site_id=other.id)
@@ -185,8 +185,8 @@ async def test_pings_due_while_dutybot_run_is_down_arrive_exactly_once(
 
 async def _settled(bot: Bot) -> None:
     for _ in range(100):
-        async with bot.app.db.transaction() as session:
-            rows = (await session.exec(select(Delivery))).all()
+        with bot.app.db.transaction() as session:
+            rows = (session.exec(select(Delivery))).all()
         if rows and all(row.status == "sent" and row.lease_until is None for row in rows):
             return
         await asyncio.sleep(0.05)

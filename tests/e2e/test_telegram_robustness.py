@@ -35,8 +35,8 @@ async def to_photos(guard: Person) -> None:
 async def rows(bot: Bot, model: type) -> list:
     from sqlmodel import select
 
-    async with bot.app.db.transaction() as session:
-        return list((await session.exec(select(model))).all())
+    with bot.app.db.transaction() as session:
+        return list((session.exec(select(model))).all())
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)

@@ -16,8 +16,8 @@ from tests.support import Chat, World, png
 
 
 async def make_invite(world: World, role: str = "guard", hours: int = 72) -> str:
-    async with world.db.transaction() as session:
-        code, _ = await invites.create(
+    with world.db.transaction() as session:
+        code, _ = invites.create(
             session,
             role=role,
             site_id=world.site.id,
@@ -29,8 +29,8 @@ async def make_invite(world: World, role: str = "guard", hours: int = 72) -> str
 
 
 async def member(world: World, telegram_id: int) -> Staff | None:
-    async with world.db.transaction() as session:
-        return await staff_service.by_telegram_id(session, telegram_id)
+    with world.db.transaction() as session:
+        return staff_service.by_telegram_id(session, telegram_id)
 
 
 async def test_an_invite_makes_staff_with_its_role_and_site(world: World) -> None:
@@ -80,19 +80,19 @@ async def test_a_stranger_can_ask_for_access_once(world: World) -> None:
     assert "passed to the administrators" in chat.text
     await chat.say("/request")
     assert "already with the administrators" in chat.text
-    async with world.db.transaction() as session:
-        rows = (await session.exec(select(AccessRequest))).all()
+    with world.db.transaction() as session:
+        rows = (session.exec(select(AccessRequest))).all()
     assert [(r.telegram_id, r.status) for r in rows] == [(505, "pending")]
     assert await member(world, 505) is None
 
 
 async def test_an_admin_approves_a_request_with_a_role(world: World) -> None:
-    async with world.db.transaction() as session:
-        await requests.ask(
+    with world.db.transaction() as session:
+        requests.ask(
             session, telegram_id=506, name="Qian Ba", username="qb", language="en",
             now=world.clock.now(),
         )  # fmt: skip
-        await staff_service.add(
+        staff_service.add(
             session, telegram_id=1, name="Admin", roles=["admin"], site_id=world.site.id,
             locale=None, now=world.clock.now(),
         )  # fmt: skip
@@ -125,8 +125,8 @@ async def test_only_admins_invite_or_see_requests(world: World) -> None:
 
 async def test_an_admin_invites_in_chat(world: World) -> None:
     world.engine.bot_username = "duty_bot"
-    async with world.db.transaction() as session:
-        await staff_service.add(
+    with world.db.transaction() as session:
+        staff_service.add(
             session, telegram_id=1, name="Admin", roles=["admin", "guard"],
             site_id=world.site.id, locale=None, now=world.clock.now(),
         )  # fmt: skip
@@ -146,9 +146,9 @@ async def test_a_revoked_member_gets_nothing(world: World) -> None:
     chat = world.chat()
     await chat.say("/start")
     token = chat.token("Report an incident")
-    async with world.db.transaction() as session:
+    with world.db.transaction() as session:
         assert world.guard.id is not None
-        await staff_service.revoke(session, world.guard.id)
+        staff_service.revoke(session, world.guard.id)
     for incoming in (
         Incoming.message(chat.user, "/start"),
         Incoming.message(chat.user, "wallet stolen"),
@@ -171,12 +171,12 @@ async def test_a_report_of_another_site_is_set_aside(world: World) -> None:
     await chat.press("Report an incident")
     await chat.press("Other")
     await chat.press("All step kinds")
-    async with world.db.transaction() as session:
-        other = await sites.create(
+    with world.db.transaction() as session:
+        other = sites.create(
             session, code="b", name="B Tower", timezone="Asia/Shanghai", locale="en",
             now=world.clock.now(),
         )  # fmt: skip
-        guard = await staff_service.get(session, world.guard.id)  # type: ignore[arg-type]
+        guard = staff_service.get(session, world.guard.id)  # type: ignore[arg-type]
         assert guard is not None and other.id is not None
         guard.site_id = other.id
         session.add(guard)

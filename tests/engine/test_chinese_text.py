@@ -49,9 +49,9 @@ async def test_whoami_lists_roles_with_the_chinese_comma(
     sqlite_db: Database, tmp_path: Path
 ) -> None:
     world = await make_world(sqlite_db, tmp_path, START, locale="zh_Hans")
-    async with world.db.transaction() as session:
+    with world.db.transaction() as session:
         assert world.guard.id is not None
-        member = await staff_service.get(session, world.guard.id)
+        member = staff_service.get(session, world.guard.id)
         assert member is not None
         member.roles = ["guard", "foreman"]
         session.add(member)

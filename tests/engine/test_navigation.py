@@ -24,10 +24,10 @@ async def start_all_kinds(chat: Chat) -> None:
 
 
 async def case_answers(world: World, number: str = "2611-001") -> dict[str, Answer]:
-    async with world.db.transaction() as session:
-        case = await cases.by_number(session, world.site.id, number)
+    with world.db.transaction() as session:
+        case = cases.by_number(session, world.site.id, number)
         assert case is not None and case.id is not None
-        return await cases.current_answers(session, case.id)
+        return cases.current_answers(session, case.id)
 
 
 async def test_back_changes_an_answer_and_keeps_its_history(world: World) -> None:
@@ -41,8 +41,8 @@ async def test_back_changes_an_answer_and_keeps_its_history(world: World) -> Non
     assert "Recorded answer: Red" in chat.question.text
     await chat.press("Blue")
     assert "Which blue?" in chat.question.text  # the branch opened by the new answer
-    async with world.db.transaction() as session:
-        rows = (await session.exec(select(Answer).where(Answer.step_id == "colour"))).all()
+    with world.db.transaction() as session:
+        rows = (session.exec(select(Answer).where(Answer.step_id == "colour"))).all()
     assert [(r.value, r.superseded_at is None) for r in rows] == [("red", False), ("blue", True)]
 
 
@@ -54,8 +54,8 @@ async def test_keep_answer_moves_on_without_a_new_row(world: World) -> None:
     await chat.press("Back")
     await chat.press("Keep answer")
     assert "Items" in chat.question.text
-    async with world.db.transaction() as session:
-        rows = (await session.exec(select(Answer).where(Answer.step_id == "colour"))).all()
+    with world.db.transaction() as session:
+        rows = (session.exec(select(Answer).where(Answer.step_id == "colour"))).all()
     assert len(rows) == 1
 
 
@@ -143,10 +143,10 @@ async def test_photo_on_a_text_step_is_kept_and_the_question_repeated(world: Wor
     await chat.photo(png(3))
     assert "kept with the case" in chat.text
     assert "Please confirm" in chat.question.text
-    async with world.db.transaction() as session:
-        case = await cases.by_number(session, world.site.id, "2611-001")
+    with world.db.transaction() as session:
+        case = cases.by_number(session, world.site.id, "2611-001")
         assert case is not None and case.id is not None
-        kept = await cases.attachments(session, case.id)
+        kept = cases.attachments(session, case.id)
     assert [a.step_id for a in kept] == ["ack"]
 
 
@@ -173,11 +173,11 @@ async def test_cancel_asks_first_then_keeps_the_case(world: World) -> None:
     await chat.say("/cancel")
     await chat.press("Yes, cancel it")
     assert "cancelled" in chat.text
-    async with world.db.transaction() as session:
-        case = await cases.by_number(session, world.site.id, "2611-001")
+    with world.db.transaction() as session:
+        case = cases.by_number(session, world.site.id, "2611-001")
         assert case is not None and case.id is not None
         assert case.status == CaseStatus.CANCELLED
-        assert (await cases.current_answers(session, case.id))["ack"].value is True
+        assert (cases.current_answers(session, case.id))["ack"].value is True
     await chat.press("My reports")
     assert "2611-001 · All step kinds · cancelled" in chat.text
 
@@ -309,11 +309,11 @@ async def test_a_playbook_changed_under_an_open_report_goes_on(
     assert "Urgent?" in chat.question.text
     await chat.press("Yes")
     assert "Note" in chat.question.text
-    async with world.db.transaction() as session:
-        case = await cases.by_number(session, world.site.id, "2611-001")
+    with world.db.transaction() as session:
+        case = cases.by_number(session, world.site.id, "2611-001")
         assert case is not None and case.id is not None
         assert case.playbook_version == 2
-        kinds = [e.kind for e in await cases.timeline(session, case.id)]
-        answers = await cases.current_answers(session, case.id)
+        kinds = [e.kind for e in cases.timeline(session, case.id)]
+        answers = cases.current_answers(session, case.id)
     assert "procedure_updated" in kinds
     assert answers["colour"].value == "red" and answers["urgent"].value is True

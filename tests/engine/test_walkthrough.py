@@ -62,13 +62,13 @@ async def test_every_step_kind_end_to_end(world: World) -> None:
     await chat.press("Confirm")
     assert "2611-001 is recorded" in chat.text
 
-    async with world.db.transaction() as session:
-        case = await cases.by_number(session, world.site.id, "2611-001")
+    with world.db.transaction() as session:
+        case = cases.by_number(session, world.site.id, "2611-001")
         assert case is not None and case.id is not None
         assert case.status == CaseStatus.COMPLETED
         assert case.classification == "important"
         assert case.closed_at == world.clock.now()
-        answers = await cases.current_answers(session, case.id)
+        answers = cases.current_answers(session, case.id)
         assert answers["colour"].value == "blue"
         assert answers["items"].value == ["pen", "key"]
         assert answers["amount"].value == 250
@@ -81,17 +81,17 @@ async def test_every_step_kind_end_to_end(world: World) -> None:
         for photo in photos:
             path = world.media_dir / photo["sha256"][:2] / photo["sha256"]
             assert path.is_file()
-        notes = await alerts.of_case(session, case.id)
+        notes = alerts.of_case(session, case.id)
         assert [(n.step_id, n.roles) for n in notes] == [
             ("urgent", ["security_chief"]),
             ("witnesses", ["duty_manager"]),
         ]
-        deadlines = await cases.deadlines(session, case.id)
+        deadlines = cases.deadlines(session, case.id)
         assert deadlines[0].key == "first_contact"
         assert deadlines[0].due_at == world.clock.now() + timedelta(minutes=30)
         # Answering the amount met it (until: amount), on time.
         assert (deadlines[0].status, deadlines[0].met_at) == ("met", world.clock.now())
-        kinds = [event.kind for event in await cases.timeline(session, case.id)]
+        kinds = [event.kind for event in cases.timeline(session, case.id)]
         assert kinds[0] == "opened" and kinds[-1] == "completed"
         assert kinds.count("attachment_added") == 2
         assert "classified" in kinds and "skipped" in kinds and "deadline_met" in kinds

@@ -47,8 +47,8 @@ class Site:
         )
 
     async def deliveries(self) -> list[Delivery]:
-        async with self.world.db.transaction() as session:
-            return list((await session.exec(select(Delivery).order_by(col(Delivery.id)))).all())
+        with self.world.db.transaction() as session:
+            return list((session.exec(select(Delivery).order_by(col(Delivery.id)))).all())
 
     async def pinged(self) -> list[str]:
         """Names of the people pinged, in order (notices excluded)."""
@@ -58,8 +58,8 @@ class Site:
         ]
 
     async def alert(self) -> Alert:
-        async with self.world.db.transaction() as session:
-            return (await session.exec(select(Alert).order_by(col(Alert.id)))).all()[-1]
+        with self.world.db.transaction() as session:
+            return (session.exec(select(Alert).order_by(col(Alert.id)))).all()[-1]
 
     def name(self, staff_id: Any) -> str:
         return next(n for n, m in self.people.items() if m.id == staff_id)

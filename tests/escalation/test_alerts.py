@@ -101,14 +101,14 @@ async def test_acknowledging_leaves_the_chiefs_own_report_where_it_was(site: Sit
     await chief.say("test alarm")
     await chief.press("Test alarm")
     question = chief.question
-    async with site.world.db.transaction() as session:
+    with site.world.db.transaction() as session:
         from bot.conversations import service as conversations
 
-        before = await conversations.lock(session, site.people["chief"].id, site.world.clock.now())
+        before = conversations.lock(session, site.people["chief"].id, site.world.clock.now())
         nonce, step = before.nonce, before.step_id
     await press_as(site, "chief", await token(site, "chief"))
-    async with site.world.db.transaction() as session:
-        after = await conversations.lock(session, site.people["chief"].id, site.world.clock.now())
+    with site.world.db.transaction() as session:
+        after = conversations.lock(session, site.people["chief"].id, site.world.clock.now())
     assert (after.nonce, after.step_id) == (nonce, step)
     await chief.press("Fire")  # the old question's buttons still work
     assert "Where is it?" in chief.text and question.text != chief.text
@@ -129,10 +129,10 @@ async def test_forged_foreign_and_revoked_presses_change_nothing(site: Site) -> 
         said = await press_as(site, "chief", junk)
         assert "not valid" in said[0] or "older message" in said[0], junk
     # A guard of another site, and a stranger, with the genuine token.
-    async with site.world.db.transaction() as session:
+    with site.world.db.transaction() as session:
         from bot.sites import service as sites
 
-        other = await sites.create(
+        other = sites.create(
             session, code="b", name="B", timezone="UTC", locale="en", now=site.world.clock.now()
         )
     site.people["other"] = await add_staff(
@@ -143,8 +143,8 @@ async def test_forged_foreign_and_revoked_presses_change_nothing(site: Site) -> 
     out = await site.world.engine.handle(Incoming.press(stranger, genuine))
     assert "registered security and hotel staff only" in out[0].text
     # Revoked: the bot says nothing at all.
-    async with site.world.db.transaction() as session:
-        await staff_service.revoke(session, site.people["chief"].id)  # type: ignore[arg-type]
+    with site.world.db.transaction() as session:
+        staff_service.revoke(session, site.people["chief"].id)  # type: ignore[arg-type]
     assert await press_as(site, "chief", genuine) == []
     assert (await site.alert()).status == AlertStatus.OPEN
 
@@ -189,9 +189,9 @@ async def test_a_level_repeats_before_it_climbs(site: Site) -> None:
 
 async def _rota(site: Site) -> None:
     """Zheng on days (08:00–20:00), Feng on nights (20:00–08:00), every day."""
-    async with site.world.db.transaction() as session:
+    with site.world.db.transaction() as session:
         for who, start, end in (("duty_a", 8 * 60, 20 * 60), ("duty_b", 20 * 60, 8 * 60)):
-            await rota.add_shifts(
+            rota.add_shifts(
                 session,
                 site_id=site.world.site.id,  # type: ignore[arg-type]
                 role="duty_manager",
@@ -218,8 +218,8 @@ async def test_a_fire_pings_the_duty_manager_on_the_rota_at_three_in_the_morning
 
 
 async def test_a_hole_in_the_rota_goes_up_the_chain_and_tells_the_admins_once(site: Site) -> None:
-    async with site.world.db.transaction() as session:
-        await rota.add_shifts(
+    with site.world.db.transaction() as session:
+        rota.add_shifts(
             session,
             site_id=site.world.site.id,  # type: ignore[arg-type]
             role="duty_manager",

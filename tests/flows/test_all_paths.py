@@ -360,11 +360,11 @@ async def test_path(world: World, book_id: str, number: int) -> None:
     book = SHIPPED.get(book_id)
     path = CHOSEN[book_id][number]
     if path.settings:
-        async with world.db.transaction() as session:
+        with world.db.transaction() as session:
             assert world.site.id is not None
-            site = await sites.get(session, world.site.id)
+            site = sites.get(session, world.site.id)
             for name, value in path.settings.items():
-                await sites.set_setting(session, site, name, value)
+                sites.set_setting(session, site, name, value)
 
     chat = world.chat()
     await chat.say("/start")
@@ -378,13 +378,13 @@ async def test_path(world: World, book_id: str, number: int) -> None:
     await tap(chat, "✓ Confirm")
     assert "is recorded" in chat.text
 
-    async with world.db.transaction() as session:
+    with world.db.transaction() as session:
         assert world.guard.id is not None
-        [case] = await cases.by_reporter(session, world.guard.id, limit=1)
+        [case] = cases.by_reporter(session, world.guard.id, limit=1)
         assert case.id is not None and case.playbook_id == book_id
         assert case.status == CaseStatus.COMPLETED
-        rows = await cases.current_answers(session, case.id)
-        events = await cases.timeline(session, case.id)
+        rows = cases.current_answers(session, case.id)
+        events = cases.timeline(session, case.id)
     assert set(rows) == set(path.steps)
     for step_id, value in path.answers:
         row, step = rows[step_id], book.step(step_id)

@@ -66,11 +66,11 @@ async def drive(
     before a step is answered. Returns the steps the engine showed and the case id."""
     playbook, wait = book(book_id), wait or {}
     if settings:
-        async with world.db.transaction() as session:
+        with world.db.transaction() as session:
             assert world.site.id is not None
-            site = await sites.get(session, world.site.id)
+            site = sites.get(session, world.site.id)
             for name, value in settings.items():
-                await sites.set_setting(session, site, name, value)
+                sites.set_setting(session, site, name, value)
     chat = world.chat()
     await chat.say("/start")
     await tap(chat, "📝 Report an incident")
@@ -85,9 +85,9 @@ async def drive(
             world.clock.advance(wait[step.id])
         await answer(chat, step, picks.get(step.id, _default(step)))
     await tap(chat, "✓ Confirm")
-    async with world.db.transaction() as session:
+    with world.db.transaction() as session:
         assert world.guard.id is not None
-        [case] = await cases.by_reporter(session, world.guard.id, limit=1)
+        [case] = cases.by_reporter(session, world.guard.id, limit=1)
     assert case.id is not None and case.status == "completed"
     return visited, case.id
 
@@ -126,8 +126,8 @@ async def test_a1_large_value_with_threshold_through_the_engine(world: World) ->
     )
     assert "value_large" not in visited
     assert visited.index("police_report") == visited.index("police_requested") + 1
-    async with world.db.transaction() as session:
-        notes = await alerts.of_case(session, case_id)
+    with world.db.transaction() as session:
+        notes = alerts.of_case(session, case_id)
     assert ("police_report", ["security_chief"]) in [(n.step_id, n.roles) for n in notes]
 
 
@@ -161,8 +161,8 @@ def test_fire_119_branch() -> None:
 async def test_fire_119_through_the_engine(world: World) -> None:
     visited, case_id = await drive(world, "fire", {"controllable": False})
     assert visited[visited.index("controllable") + 1] == "call_119"
-    async with world.db.transaction() as session:
-        notes = [(n.step_id, sorted(n.roles)) for n in await alerts.of_case(session, case_id)]
+    with world.db.transaction() as session:
+        notes = [(n.step_id, sorted(n.roles)) for n in alerts.of_case(session, case_id)]
     assert ("call_119", ["duty_manager", "manager"]) in notes
     assert ("first_attack", ["duty_manager"]) in notes  # 同时报告酒店当班经理
 
@@ -200,8 +200,8 @@ async def test_disturbance_uncontrolled_fight_with_injuries(world: World) -> Non
     for step_id in ("ambulance", "police", "handed_to_police", "weapons", "separated"):
         assert step_id in visited
     assert "drunk_handling" not in visited and "talk_down" not in visited
-    async with world.db.transaction() as session:
-        notes = [(n.step_id, n.roles) for n in await alerts.of_case(session, case_id)]
+    with world.db.transaction() as session:
+        notes = [(n.step_id, n.roles) for n in alerts.of_case(session, case_id)]
     assert ("police", ["security_chief", "duty_manager"]) in notes
 
 
@@ -232,9 +232,9 @@ async def _b3(world: World, picks: dict[str, Any]) -> tuple[list[str], dict[str,
         "rehandling_result": timedelta(hours=10),
     }
     visited, case_id = await drive(world, "coordination_order", picks, wait=wait)
-    async with world.db.transaction() as session:
-        rows = await cases.deadlines(session, case_id)
-        case = await cases.get(session, case_id)
+    with world.db.transaction() as session:
+        rows = cases.deadlines(session, case_id)
+        case = cases.get(session, case_id)
     for row in rows:
         assert row.roles == B3_ROLES[row.key], row.key
     due = {row.key: row.due_at for row in rows}
@@ -261,10 +261,10 @@ async def test_b3_satisfied_first_time(world: World) -> None:
     }
     assert {"evaluation", "sign_off", "records_kept"} <= set(visited)
     assert not {"rehandling", "satisfied_again", "limit_reached"} & set(visited)
-    async with world.db.transaction() as session:
+    with world.db.transaction() as session:
         late = [
             event.data["key"]
-            for event in await cases.timeline(session, 1)
+            for event in cases.timeline(session, 1)
             if event.kind == "deadline_met" and event.data["late"]
         ]
     # The walk records everything in time except the second contact: 25 h after the form came

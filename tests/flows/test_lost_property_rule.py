@@ -117,9 +117,9 @@ async def test_a1_obligations_through_the_engine(world: World) -> None:
     at = visited.index
     assert at("staff_on_duty") < at("staff_off_duty") < at("staff_recall")
     assert at("staff_recall") < at("separate_interviews")
-    async with world.db.transaction() as session:
-        answers = await cases.current_answers(session, case_id)
-        notes = [(n.step_id, n.roles) for n in await alerts.of_case(session, case_id)]
+    with world.db.transaction() as session:
+        answers = cases.current_answers(session, case_id)
+        notes = [(n.step_id, n.roles) for n in alerts.of_case(session, case_id)]
     retained = answers["persons_retained"]
     assert retained.value == [] and not retained.skipped  # an answer, not a skip
     assert answers["cordon"].value == ["tape", "guards"]

@@ -26,9 +26,9 @@ async def test_two_presses_at_once_record_one_answer(any_world: World) -> None:
     )
     stale = [r for r in results if r and r[-1].notice == "That button is no longer active."]
     assert len(stale) == 1, "exactly one press wins; the other finds its button stale"
-    async with any_world.db.transaction() as session:
-        rows = (await session.exec(select(Answer).where(Answer.step_id == "colour"))).all()
-        conversation = (await session.exec(select(Conversation))).one()
+    with any_world.db.transaction() as session:
+        rows = (session.exec(select(Answer).where(Answer.step_id == "colour"))).all()
+        conversation = (session.exec(select(Conversation))).one()
     assert len(rows) == 1
     winner = rows[0].value
     assert conversation.step_id == ("blue_detail" if winner == "blue" else "items")
@@ -38,6 +38,6 @@ async def test_two_presses_at_once_record_one_answer(any_world: World) -> None:
 async def test_first_contact_from_two_events_creates_one_conversation(any_world: World) -> None:
     chat = any_world.chat()
     await asyncio.gather(chat.say("/start"), any_world.chat().say("/start"))
-    async with any_world.db.transaction() as session:
-        rows = (await session.exec(select(Conversation))).all()
+    with any_world.db.transaction() as session:
+        rows = (session.exec(select(Conversation))).all()
     assert len(rows) == 1

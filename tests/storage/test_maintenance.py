@@ -22,8 +22,8 @@ async def test_old_update_ids_are_forgotten_recent_ones_kept(any_world: World) -
     recent = Incoming.message(chat.user, "/start", source="telegram", event_id=2)
     assert await any_world.engine.handle(recent)
     assert await forget_old_events(any_world.db, any_world.clock) == 1
-    async with any_world.db.transaction() as session:
-        kept = [row.event_id for row in (await session.exec(select(ProcessedEvent))).all()]
+    with any_world.db.transaction() as session:
+        kept = [row.event_id for row in (session.exec(select(ProcessedEvent))).all()]
     assert kept == [2]
     assert await any_world.engine.handle(recent) == []  # still recognised as a redelivery
 
@@ -37,8 +37,8 @@ async def test_the_scheduler_runs_the_job_at_start(any_world: World) -> None:
     scheduler = start_scheduler(any_world.db, any_world.clock)
     try:
         for _ in range(100):
-            async with any_world.db.transaction() as session:
-                if not (await session.exec(select(ProcessedEvent))).all():
+            with any_world.db.transaction() as session:
+                if not (session.exec(select(ProcessedEvent))).all():
                     break
             await asyncio.sleep(0.05)
         else:

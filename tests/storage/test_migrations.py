@@ -31,8 +31,7 @@ async def test_migrations_match_the_models(db: Database) -> None:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         return list(compare_metadata(context, metadata))
 
-    async with db.engine.connect() as connection:
-        assert await connection.run_sync(differences) == []
+    assert await db.run_connection(differences) == []
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -40,7 +39,7 @@ async def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
     """A database with no schema yet, on each back end."""
     async with AsyncExitStack() as stack:
         if request.param == "sqlite":
-            database = Database(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+            database = Database(f"sqlite:///{tmp_path / 'old.db'}")
         else:
             database = Database(PG_URL, schema=await stack.enter_async_context(pg_schema()))
         stack.push_async_callback(database.dispose)
@@ -58,7 +57,7 @@ async def test_notices_recorded_before_delivery_become_alerts_that_ping(
     stamp = at.replace(tzinfo=None) if db.is_sqlite else at
     guard, chief = json.dumps(["guard"]), json.dumps(["security_chief"])
     message = json.dumps({"zh": "请处理", "en": "Please see to it"})
-    async with db.engine.begin() as connection:
+    with db.engine.begin() as connection:
         for sql, values in (
             ("INSERT INTO sites (id, code, name, timezone, locale, settings, created_at) "
              "VALUES (1, 'hq', 'HQ', 'Asia/Shanghai', 'en', '{}', :at)", {}),
@@ -73,10 +72,10 @@ async def test_notices_recorded_before_delivery_become_alerts_that_ping(
              "created_at) VALUES (1, 1, 'notify_chiefs', :roles, :message, 'pending', :at)",
              {"roles": chief, "message": message}),
         ):  # fmt: skip
-            await connection.execute(text(sql), {"at": stamp, **values})
+            connection.execute(text(sql), {"at": stamp, **values})
     await upgrade(db)
-    async with db.transaction() as session:
-        [alert] = (await session.exec(select(Alert))).all()
+    with db.transaction() as session:
+        [alert] = (session.exec(select(Alert))).all()
     assert (alert.status, alert.level, alert.chain, alert.roles) == (
         "open",
         -1,
@@ -85,8 +84,8 @@ async def test_notices_recorded_before_delivery_become_alerts_that_ping(
     )
     clock = FrozenClock(datetime.now(UTC))
     assert await climb_due_alerts(db, clock, EscalationSettings(), lambda _: "security") == 1
-    async with db.transaction() as session:
-        [alert] = (await session.exec(select(Alert))).all()
-        deliveries = (await session.exec(select(Delivery))).all()
+    with db.transaction() as session:
+        [alert] = (session.exec(select(Alert))).all()
+        deliveries = (session.exec(select(Delivery))).all()
     assert (alert.chain, alert.level) == ("security", 0)
     assert [(d.staff_id, d.kind) for d in deliveries] == [(2, "ping")]

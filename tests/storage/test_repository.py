@@ -21,10 +21,10 @@ from tests.support import World
 
 
 async def _open(world: World, at: datetime) -> str:
-    async with world.db.transaction() as session:
-        site = await sites.get(session, world.site.id)
+    with world.db.transaction() as session:
+        site = sites.get(session, world.site.id)
         assert world.guard.id is not None
-        case = await cases.open_case(
+        case = cases.open_case(
             session,
             site=site,
             playbook_id="all_kinds",
@@ -57,8 +57,8 @@ async def test_concurrent_numbering_hands_out_each_serial_once(any_world: World)
 async def test_times_come_back_aware_utc(any_world: World) -> None:
     shanghai_evening = datetime.fromisoformat("2026-11-22T22:30:00+08:00")
     number = await _open(any_world, shanghai_evening)
-    async with any_world.db.transaction() as session:
-        case = await cases.by_number(session, any_world.site.id, number)
+    with any_world.db.transaction() as session:
+        case = cases.by_number(session, any_world.site.id, number)
         assert case is not None
         assert case.opened_at.tzinfo is not None
         assert case.opened_at.utcoffset() == timedelta(0)
@@ -67,22 +67,22 @@ async def test_times_come_back_aware_utc(any_world: World) -> None:
 
 async def test_naive_times_are_refused(any_world: World) -> None:
     with pytest.raises(Exception, match="naive datetime"):
-        async with any_world.db.transaction() as session:
-            await sites.create(
+        with any_world.db.transaction() as session:
+            sites.create(
                 session, code="x", name="x", timezone="UTC", locale="en", now=datetime(2026, 1, 1)
             )
 
 
 async def test_changed_answer_keeps_its_history(any_world: World) -> None:
     number = await _open(any_world, START)
-    async with any_world.db.transaction() as session:
-        case = await cases.by_number(session, any_world.site.id, number)
+    with any_world.db.transaction() as session:
+        case = cases.by_number(session, any_world.site.id, number)
         assert case is not None and case.id is not None
         assert any_world.guard.id is not None
-        await cases.record_answer(
+        cases.record_answer(
             session, case, "amount", 10, skipped=False, actor_id=any_world.guard.id, now=START
         )
-        await cases.record_answer(
+        cases.record_answer(
             session,
             case,
             "amount",
@@ -91,9 +91,9 @@ async def test_changed_answer_keeps_its_history(any_world: World) -> None:
             actor_id=any_world.guard.id,
             now=START + timedelta(minutes=1),
         )
-        history = await cases.answer_history(session, case.id)
-        current = await cases.current_answers(session, case.id)
-        events = [e.kind for e in await cases.timeline(session, case.id)]
+        history = cases.answer_history(session, case.id)
+        current = cases.current_answers(session, case.id)
+        events = [e.kind for e in cases.timeline(session, case.id)]
     assert [(a.value, a.superseded_at) for a in history] == [
         (10, START + timedelta(minutes=1)),
         (20, None),
@@ -104,23 +104,23 @@ async def test_changed_answer_keeps_its_history(any_world: World) -> None:
 
 async def test_timeline_is_append_only(any_world: World) -> None:
     number = await _open(any_world, START)
-    async with any_world.db.transaction() as session:
-        case = await cases.by_number(session, any_world.site.id, number)
+    with any_world.db.transaction() as session:
+        case = cases.by_number(session, any_world.site.id, number)
         assert case is not None and case.id is not None
         case_id = case.id
     for statement in ("UPDATE case_events SET kind = 'x'", "DELETE FROM case_events"):
         with pytest.raises((DBAPIError, IntegrityError), match="append-only"):
-            async with any_world.db.transaction() as session:
-                await session.exec(text(statement))  # type: ignore[call-overload]
-    async with any_world.db.transaction() as session:
-        kept = await cases.timeline(session, case_id)
+            with any_world.db.transaction() as session:
+                session.exec(text(statement))  # type: ignore[call-overload]
+    with any_world.db.transaction() as session:
+        kept = cases.timeline(session, case_id)
     assert [e.kind for e in kept] == ["opened"] and isinstance(kept[0], CaseEvent)
 
 
 async def test_telegram_ids_are_unique_and_big(any_world: World) -> None:
     big = 7_123_456_789_012  # beyond 32 bits
-    async with any_world.db.transaction() as session:
-        member = await staff_service.add(
+    with any_world.db.transaction() as session:
+        member = staff_service.add(
             session,
             telegram_id=big,
             name="Big",
@@ -129,12 +129,12 @@ async def test_telegram_ids_are_unique_and_big(any_world: World) -> None:
             locale=None,
             now=START,
         )
-    async with any_world.db.transaction() as session:
-        found = await staff_service.by_telegram_id(session, big)
+    with any_world.db.transaction() as session:
+        found = staff_service.by_telegram_id(session, big)
         assert found is not None and found.id == member.id
     with pytest.raises(IntegrityError):
-        async with any_world.db.transaction() as session:
-            await staff_service.add(
+        with any_world.db.transaction() as session:
+            staff_service.add(
                 session,
                 telegram_id=big,
                 name="Again",
@@ -146,7 +146,7 @@ async def test_telegram_ids_are_unique_and_big(any_world: World) -> None:
 
 
 async def test_unmigrated_database_is_refused(tmp_path: Path) -> None:
-    fresh = Database(f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}")
+    fresh = Database(f"sqlite:///{tmp_path / 'empty.db'}")
     try:
         with pytest.raises(SchemaNotCurrent, match="dutybot db upgrade"):
             await ensure_current(fresh)

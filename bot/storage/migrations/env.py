@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from alembic import context
+from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.storage.models import metadata
 
@@ -24,12 +22,13 @@ def _run(connection: Connection) -> None:
         context.run_migrations()
 
 
-async def _run_async() -> None:
-    engine = create_async_engine(config.get_main_option("sqlalchemy.url") or "")
-    async with engine.connect() as connection:
-        await connection.run_sync(_run)
-        await connection.commit()
-    await engine.dispose()
+def _run_standalone() -> None:
+    from bot.storage.db import sync_url
+
+    engine = create_engine(sync_url(config.get_main_option("sqlalchemy.url") or ""))
+    with engine.begin() as connection:
+        _run(connection)
+    engine.dispose()
 
 
 if context.is_offline_mode():
@@ -43,4 +42,4 @@ else:
     if connection is not None:
         _run(connection)
     else:
-        asyncio.run(_run_async())
+        _run_standalone()
