@@ -190,9 +190,10 @@ class Pause:
 @dataclass(frozen=True)
 class Extension:
     """An approved 投诉延期处理申请 (B3, 001:156: 报总经理审核): the due time moves ``by`` a span
-    (from the due time as it stands when granted) or ``until`` an instant or a day (a day: its
-    end, closing time where the site has working hours). An extension never brings the due
-    time forward; pauses after it still count.
+    (from the due time as it stands when granted; a day-based span lands as the clock's day
+    reading says) or ``until`` an instant or a day (a day: its end, closing time where the site
+    has working hours). An extension never brings the due time forward; pauses after it still
+    count.
     """
 
     granted_at: datetime
