@@ -11,7 +11,7 @@ from contextvars import ContextVar
 from typing import Any
 
 import aiohttp
-from aiogram import Bot, Dispatcher
+from aiogram import Bot, Dispatcher, methods
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.client.telegram import TelegramAPIServer
@@ -68,6 +68,29 @@ def download_delay(exc: BaseException, attempt: int) -> float | None:
         return backoff(attempt)
     return retry_delay(exc, attempt)
 
+
+# aiogram builds Response[T] for every answer; pydantic keeps parametrised classes only weakly,
+# so once the collector frees one the next answer rebuilds it (milliseconds each). Holding the
+# classes of the methods dutybot calls keeps them built.
+_RESPONSE_CLASSES = [
+    Response[method.__returning__]  # type: ignore[name-defined]
+    for method in (
+        methods.SendMessage,
+        methods.EditMessageText,
+        methods.AnswerCallbackQuery,
+        methods.SendChatAction,
+        methods.SendPhoto,
+        methods.SendMediaGroup,
+        methods.SendLocation,
+        methods.SendVenue,
+        methods.GetFile,
+        methods.GetUpdates,
+        methods.GetMe,
+        methods.SetMyCommands,
+        methods.SetWebhook,
+        methods.DeleteWebhook,
+    )
+]
 
 # Set while the sender makes a call: it retries by itself, later, and must not wait here.
 ONE_ATTEMPT: ContextVar[bool] = ContextVar("one_attempt", default=False)

@@ -79,8 +79,10 @@ class Front:
                     batch = await self.albums.gather(received)
                 incoming = received.incoming or await self._photos(batch)
                 replies = await self.engine.handle(incoming)
-                await self._answer(received, replies)
-                await self._deliver(received, replies)
+                # The toast and the next question go out side by side: one round trip, not two.
+                await asyncio.gather(
+                    self._answer(received, replies), self._deliver(received, replies)
+                )
         except Exception:
             log.exception("update %s (chat %s) failed", received.update_id, received.chat_id)
             await self._apologise(received)
@@ -142,8 +144,11 @@ class Front:
 
     async def _deliver(self, received: Received, replies: list[Outgoing]) -> None:
         chat = received.chat_id
+        settling = None
         if self._answers_a_question(received) and not any(r.replace for r in replies):
-            await self._settle(received)
+            html = self._settled(received)
+            if html is not None:  # redrawn while the next question is being sent
+                settling = asyncio.create_task(self._settle(received, html))
         for reply in replies:
             # A record opened from a group goes to the person's own chat, not to the group.
             target = received.user.telegram_id if reply.private else chat
@@ -152,6 +157,8 @@ class Front:
             if reply.replace and target == chat and await self._edit(received, reply):
                 continue
             await self._send(target, reply)
+        if settling is not None:
+            await settling
 
     @staticmethod
     def _answers_a_question(received: Received) -> bool:
@@ -196,9 +203,10 @@ class Front:
         if self.limits is not None:
             await self.limits.slot()
 
-    async def _settle(self, received: Received) -> None:
-        """The answered question loses its buttons and shows the one pressed, so an old
-        message offers nothing stale to tap at night."""
+    def _settled(self, received: Received) -> str | None:
+        """The answered question without its buttons, showing the one pressed (so an old
+        message offers nothing stale to tap at night); None when it is not the question on
+        display."""
         chat, message = received.chat_id, received.pressed_message
         assert message is not None and received.incoming is not None
         piece = self.views[chat].shown.get(message)
@@ -207,8 +215,12 @@ class Front:
             (lb for row in (piece.rows if piece else ()) for lb, d in row if d == token), None
         )
         if piece is None or label is None:
-            return  # not the question on display: nothing known to redraw
-        html = f"{piece.html}\n\n→ {escape(label, quote=False)}"
+            return None
+        return f"{piece.html}\n\n→ {escape(label, quote=False)}"
+
+    async def _settle(self, received: Received, html: str) -> None:
+        chat, message = received.chat_id, received.pressed_message
+        assert message is not None
         try:
             await self.port.edit(chat, message, html, ())
         except EditRefused as refused:
