@@ -21,7 +21,7 @@ from bot.escalation.chains import EscalationSettings
 from bot.escalation.jobs import climb_due_alerts
 from bot.escalation.models import Alert
 from bot.storage.db import Database
-from bot.storage.migrate import upgrade
+from bot.storage.migrate import HEAD, script_head, upgrade
 from bot.storage.models import metadata
 from tests.conftest import PG_URL, pg_schema
 
@@ -89,3 +89,7 @@ async def test_notices_recorded_before_delivery_become_alerts_that_ping(
         deliveries = (session.exec(select(Delivery))).all()
     assert (alert.chain, alert.level) == ("security", 0)
     assert [(d.staff_id, d.kind) for d in deliveries] == [(2, "ping")]
+
+
+def test_the_start_up_check_knows_the_newest_migration() -> None:
+    assert HEAD == script_head()
