@@ -217,6 +217,7 @@ def test_a_twenty_photo_case_renders_quickly(zh: Translator, tmp_path: Path) -> 
     elapsed = time.perf_counter() - start
     assert elapsed < 10, elapsed  # about 0.5 s on the 2-core machine
     assert rendered(pdf)[1] == 20
+    assert len(pdf) < 20 * 100_000  # JPEGs as stored, not decoded pixels
 
 
 def test_times_are_in_the_record_zone(zh: Translator) -> None:
