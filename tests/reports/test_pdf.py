@@ -15,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from bot.i18n import Translator
-from bot.reports.models import AnswerLine, Photo, Section, TimelineEntry
+from bot.reports.models import AnswerLine, CaseRecord, Photo, Section, TimelineEntry
 from bot.reports.pdf import case_pdf, drill_pdf
 from bot.reports.wording import pick
 from tests.reports import samples
@@ -225,3 +225,22 @@ def test_times_are_in_the_record_zone(zh: Translator) -> None:
     text = text_of(case_pdf(moved, zh))
     assert "立案时间2026年11月22日15:05:00" in text
     assert "2026/11/2215:05DemoGuard立案" in text
+
+
+@pytest.mark.usefixtures("strict")
+def test_a_case_with_nothing_but_its_header(zh: Translator) -> None:
+    bare = CaseRecord(
+        number="2611-009",
+        procedure="夜间巡查",
+        site_name="示例酒店",
+        timezone="Asia/Shanghai",
+        status="in_progress",
+        reporter="张三",
+        opened_at=samples.OPENED,
+    )
+    pdf = case_pdf(bare, zh)
+    text = text_of(pdf)
+    assert "案件报告2611-009夜间巡查" in text
+    assert "状态填报中报告人张三" in text
+    assert "结案时间—" in text
+    assert rendered(pdf) == (1, 0)
