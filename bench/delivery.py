@@ -85,7 +85,7 @@ def make_port(transport: str, api: FakeBotAPI) -> tuple[object, object]:
     if transport == "ptb":
         from bot.transports.ptb import PtbPort, make_application
 
-        application = make_application(TOKEN, api.url, polling=True)
+        application = make_application(TOKEN, api.url)
         return PtbPort(application), application
     from bot.transports.aiogram import AiogramPort, make_bot
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock
-from bot.conversations import service as conversations
+from bot.inbox import service as inbox
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ REMEMBER_EVENTS = timedelta(days=7)
 
 async def forget_old_events(db: Database, clock: Clock) -> int:
     cutoff = clock.now() - REMEMBER_EVENTS
-    removed = await db.run(lambda session: conversations.forget_events_before(session, cutoff))
+    removed = await db.run(lambda session: inbox.forget_handled_before(session, cutoff))
     if removed:
         log.info("forgot %d delivered update id(s) older than %s", removed, REMEMBER_EVENTS)
     return removed

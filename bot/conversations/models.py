@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, String
 from sqlmodel import Field, SQLModel
 
 from bot.storage.types import json_field, utc_field
@@ -29,13 +28,3 @@ class Conversation(SQLModel, table=True):
     buttons: list[str] = json_field(list)
     nonce: int = 0
     updated_at: datetime = utc_field()
-
-
-class ProcessedEvent(SQLModel, table=True):
-    """Transport event ids already handled, so a redelivered update is handled once."""
-
-    __tablename__ = "processed_events"
-
-    source: str = Field(sa_column=Column(String(32), primary_key=True))
-    event_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
-    at: datetime = utc_field()

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.conversations import service as conversations
 from bot.engine.incoming import Incoming, Kind
+from bot.inbox import service as inbox
 
 
 def first_time(session: Session, incoming: Incoming, now: datetime) -> Incoming | None:
@@ -21,10 +21,9 @@ def first_time(session: Session, incoming: Incoming, now: datetime) -> Incoming 
     ids.discard(None)
     if not ids:
         return incoming
-    fresh = set()
-    for event_id in sorted(i for i in ids if i is not None):
-        if conversations.first_delivery(session, incoming.source, event_id, now):
-            fresh.add(event_id)
+    fresh = inbox.mark_handled(
+        session, incoming.source, sorted(i for i in ids if i is not None), now
+    )
     if not fresh:
         return None
     if incoming.kind is Kind.PHOTO and any(p.event_id is not None for p in incoming.photos):

@@ -10,9 +10,10 @@ from bot.cases.models import (
     CaseEvent,
     Deadline,
 )
-from bot.conversations.models import Conversation, ProcessedEvent
+from bot.conversations.models import Conversation
 from bot.delivery.models import Delivery
 from bot.escalation.models import Alert
+from bot.inbox.models import InboxUpdate
 from bot.rota.models import RotaShift, RotaSwap
 from bot.sites.models import Site
 from bot.staff.models import AccessRequest, Invite, Staff
@@ -30,8 +31,8 @@ __all__ = [
     "Conversation",
     "Deadline",
     "Delivery",
+    "InboxUpdate",
     "Invite",
-    "ProcessedEvent",
     "RotaShift",
     "RotaSwap",
     "Site",

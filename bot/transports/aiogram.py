@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import io
 import logging
@@ -11,7 +10,7 @@ from contextvars import ContextVar
 from typing import Any
 
 import aiohttp
-from aiogram import Bot, Dispatcher, methods
+from aiogram import Bot, methods
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.client.telegram import TelegramAPIServer
@@ -31,12 +30,10 @@ from aiogram.types import (
     BotCommandScopeChat,
     BotCommandScopeDefault,
     BufferedInputFile,
-    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputMediaPhoto,
     KeyboardButton,
-    Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
@@ -45,7 +42,7 @@ from aiogram.types import (
 from bot.delivery.port import Flood, Rejected, Transient, Unreachable
 from bot.transports import updates
 from bot.transports.front import Front
-from bot.transports.port import DownloadFailed, EditRefused, Keyboard, Menu, PhotoFile
+from bot.transports.port import DownloadFailed, EditRefused, Keyboard, Menu, PhotoFile, Received
 from bot.transports.render import Rows
 from bot.transports.retry import backoff, retrying
 from bot.transports.updates import brief, update_id_of
@@ -258,82 +255,58 @@ class AiogramPort:
         )
 
 
+class RawGetUpdates(GetUpdates):
+    """getUpdates answering the updates as JSON: the inbox stores them as they came, and one
+    update aiogram cannot read does not cost the others of its batch."""
+
+    __returning__ = list[dict[str, Any]]
+
+
+_RESPONSE_CLASSES.append(Response[list[dict[str, Any]]])
+
+
 class AiogramTransport:
-    """Polling through aiogram's Dispatcher, or updates fed from the webhook server."""
+    """Updates fetched with getUpdates (polling) or posted to the webhook, read by aiogram."""
 
     def __init__(self, bot: Bot, front_factory: Any, polling_timeout: int) -> None:
         self.bot = bot
         self.front: Front = front_factory(AiogramPort(bot))
         self.polling_timeout = polling_timeout
-        self.dispatcher = Dispatcher()
-        self.dispatcher.message.register(self._on_message)
-        self.dispatcher.callback_query.register(self._on_callback)
-        self._fed: set[asyncio.Task[Any]] = set()
 
     async def start(self) -> str:
         """getMe; the bot's username."""
         me = await self.bot.get_me()
         return me.username or ""
 
-    async def poll(self, stop: asyncio.Event) -> None:
+    async def prepare_polling(self) -> None:
         await self.bot.delete_webhook(drop_pending_updates=False)
-        polling = asyncio.create_task(
-            self.dispatcher.start_polling(
-                self.bot,
-                polling_timeout=self.polling_timeout,
-                handle_signals=False,
-                close_bot_session=False,
-                allowed_updates=updates.ALLOWED_UPDATES,
-            )
-        )
-        stopped = asyncio.create_task(stop.wait())
-        await asyncio.wait({polling, stopped}, return_when=asyncio.FIRST_COMPLETED)
-        stopped.cancel()
-        if not polling.done():
-            try:
-                await self.dispatcher.stop_polling()
-            except RuntimeError:  # stopped before polling had begun
-                polling.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await polling
-        elif not polling.cancelled():
-            polling.result()
+
+    async def fetch(self, offset: int | None, wait: int) -> list[dict[str, Any]]:
+        """One long poll of up to ``wait`` seconds: the updates after ``offset`` (confirming
+        those before it)."""
+        method = RawGetUpdates(offset=offset, timeout=wait, allowed_updates=updates.ALLOWED_UPDATES)
+        result: list[Any] = await self.bot(method, request_timeout=wait + 10)
+        return [u for u in result if isinstance(u, dict)]
 
     async def set_webhook(self, url: str, secret: str) -> None:
         await self.bot.set_webhook(
             url, secret_token=secret, allowed_updates=updates.ALLOWED_UPDATES
         )
 
-    def feed(self, data: dict[str, Any]) -> None:
-        """Handle an update the webhook received, in the background. One aiogram cannot read
-        is logged and dropped: Telegram would only send it again."""
+    def parse(self, data: dict[str, Any]) -> Received | None:
+        """The update as the front end takes it; None (logged) when aiogram cannot read it or
+        it is not for the engine."""
         try:
             update = Update.model_validate(data, context={"bot": self.bot})
         except Exception as exc:  # pydantic's ValidationError, or a RecursionError
             log.warning(
                 "update %s dropped: not a valid update (%s)", update_id_of(data), brief(exc)
             )
-            return
-        task = asyncio.create_task(self._feed(update))
-        self._fed.add(task)
-        task.add_done_callback(self._fed.discard)
-
-    async def _feed(self, update: Update) -> None:
-        try:
-            await self.dispatcher.feed_update(self.bot, update)
-        except Exception:  # the front end catches what the engine raises; this is a last resort
-            log.exception("update %s failed", update.update_id)
+            return None
+        if update.callback_query is not None:
+            return updates.from_callback(update.update_id, update.callback_query)
+        return updates.from_message(update.update_id, update.message)
 
     async def close(self, timeout: float) -> None:  # noqa: ASYNC109
         await self.front.drain(timeout)
         await self.bot.session.close()
-
-    async def _on_message(self, message: Message, event_update: Update) -> None:
-        received = updates.from_message(event_update.update_id, message)
-        if received is not None:
-            await self.front.handle(received)
-
-    async def _on_callback(self, query: CallbackQuery, event_update: Update) -> None:
-        received = updates.from_callback(event_update.update_id, query)
-        if received is not None:
-            await self.front.handle(received)

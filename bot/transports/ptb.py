@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import warnings
 from collections.abc import Callable, Coroutine
@@ -22,12 +21,12 @@ from telegram import (
     Update,
 )
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import Application, BaseRateLimiter, ContextTypes, TypeHandler
+from telegram.ext import Application, BaseRateLimiter
 
 from bot.delivery.port import Flood, Rejected, Transient, Unreachable
 from bot.transports import updates
 from bot.transports.front import Front
-from bot.transports.port import EditRefused, Keyboard, Menu, PhotoFile
+from bot.transports.port import EditRefused, Keyboard, Menu, PhotoFile, Received
 from bot.transports.render import Rows
 from bot.transports.retry import backoff, retrying
 from bot.transports.updates import brief, update_id_of
@@ -78,7 +77,10 @@ class Retrying(BaseRateLimiter[Any]):
         return await retrying(lambda: callback(*args, **kwargs), retry_delay, endpoint)
 
 
-def make_application(token: str, api_base_url: str, *, polling: bool) -> Application:
+def make_application(token: str, api_base_url: str) -> Application:
+    """The application holds the bot and its HTTP clients; dutybot fetches and dispatches
+    updates itself (bot/transports/intake.py), so neither PTB's updater nor its update queue
+    runs."""
     base = api_base_url.rstrip("/")
     builder = (
         Application.builder()
@@ -89,9 +91,7 @@ def make_application(token: str, api_base_url: str, *, polling: bool) -> Applica
         .rate_limiter(Retrying())
         .job_queue(None)  # deadlines are rows in the database, not PTB jobs
     )
-    if not polling:
-        builder = builder.updater(None)
-    return builder.build()
+    return builder.updater(None).build()
 
 
 def _markup(keyboard: Keyboard) -> Any:
@@ -215,60 +215,55 @@ class PtbPort:
 
 
 class PtbTransport:
-    """Polling through PTB's Updater, or updates fed from the webhook server."""
+    """Updates fetched with getUpdates (polling) or posted to the webhook, read by PTB."""
 
     def __init__(self, application: Application, front_factory: Any, polling_timeout: int) -> None:
         self.application = application
         self.front: Front = front_factory(PtbPort(application))
         self.polling_timeout = polling_timeout
-        application.add_handler(TypeHandler(Update, self._on_update))
 
     async def start(self) -> str:
-        """initialize() (which calls getMe) and start handling; the bot's username."""
+        """initialize() (which calls getMe); the bot's username."""
         await self.application.initialize()
-        await self.application.start()
         return self.application.bot.username or ""
 
-    async def poll(self, stop: asyncio.Event) -> None:
-        updater = self.application.updater
-        assert updater is not None
-        await updater.start_polling(
-            timeout=self.polling_timeout,
-            allowed_updates=updates.ALLOWED_UPDATES,
-            drop_pending_updates=False,
-        )
-        try:
-            await stop.wait()
-        finally:
-            await updater.stop()
+    async def prepare_polling(self) -> None:
+        await self.application.bot.delete_webhook(drop_pending_updates=False)
+
+    async def fetch(self, offset: int | None, wait: int) -> list[dict[str, Any]]:
+        """One long poll of up to ``wait`` seconds, as JSON: the updates after ``offset``
+        (confirming those before it)."""
+        kwargs: dict[str, Any] = {"timeout": wait, "allowed_updates": updates.ALLOWED_UPDATES}
+        if offset is not None:
+            kwargs["offset"] = offset
+        with warnings.catch_warnings():
+            # PTB suggests Bot.get_updates, which parses the whole batch and loses all of it
+            # to one update it cannot read; the inbox wants the JSON as Telegram sent it.
+            warnings.filterwarnings("ignore", message=".*get_?[uU]pdates.*")
+            result = await self.application.bot.do_api_request(
+                "getUpdates", api_kwargs=kwargs, read_timeout=wait + 10
+            )
+        return [u for u in result if isinstance(u, dict)] if isinstance(result, list) else []
 
     async def set_webhook(self, url: str, secret: str) -> None:
         await self.application.bot.set_webhook(
             url, secret_token=secret, allowed_updates=updates.ALLOWED_UPDATES
         )
 
-    def feed(self, data: dict[str, Any]) -> None:
-        """Queue an update the webhook received. One PTB cannot read is logged and dropped:
-        Telegram would only send it again."""
+    def parse(self, data: dict[str, Any]) -> Received | None:
+        """The update as the front end takes it; None (logged) when PTB cannot read it or it
+        is not for the engine."""
         try:
             update = Update.de_json(data, self.application.bot)
         except Exception as exc:  # de_json trusts its input: AttributeError, TypeError...
             log.warning(
                 "update %s dropped: not a valid update (%s)", update_id_of(data), brief(exc)
             )
-            return
-        self.application.update_queue.put_nowait(update)
+            return None
+        if update.callback_query is not None:
+            return updates.from_callback(update.update_id, update.callback_query)
+        return updates.from_message(update.update_id, update.message)
 
     async def close(self, timeout: float) -> None:  # noqa: ASYNC109
         await self.front.drain(timeout)
-        if self.application.running:
-            await self.application.stop()
         await self.application.shutdown()
-
-    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.callback_query is not None:
-            received = updates.from_callback(update.update_id, update.callback_query)
-        else:
-            received = updates.from_message(update.update_id, update.message)
-        if received is not None:
-            await self.front.handle(received)

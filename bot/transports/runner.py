@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 from collections.abc import Callable, Iterable
@@ -18,7 +19,10 @@ from bot.i18n import N_
 from bot.maintenance import Running, Tick, housekeeping, start_scheduler, stop_scheduler
 from bot.transports import webhook
 from bot.transports.front import Front
+from bot.transports.intake import Intake
 from bot.transports.port import Port
+from bot.transports.retry import backoff
+from bot.transports.updates import fits
 
 log = logging.getLogger(__name__)
 DRAIN_SECONDS = 10.0
@@ -78,7 +82,7 @@ def make_transport(
     if tg.transport == "ptb":
         from bot.transports.ptb import PtbTransport, make_application
 
-        application = make_application(tg.token, tg.api_base_url, polling=tg.mode == "polling")
+        application = make_application(tg.token, tg.api_base_url)
         return PtbTransport(application, front, tg.polling_timeout)
     from bot.transports.aiogram import AiogramTransport, make_bot
 
@@ -103,15 +107,24 @@ async def serve(
     scheduler = start_scheduler(app.db, app.engine.clock, ticks(app, sender.kick), running)
     stop_sending = asyncio.Event()
     sending = asyncio.create_task(sender.run(stop_sending))
+    intake: Intake | None = None
     try:
         username = await transport.start()
         app.engine.bot_username = tg.bot_username.lstrip("@") or username
         await transport.front.setup(app.settings.site.locale)
+        intake = Intake(
+            app.db,
+            app.engine.clock,
+            transport,
+            transport.front.handle,
+            several_instances=tg.mode == "webhook",
+        )
+        await intake.replay()  # what was stored but not handled before a stop or a crash
         settle_memory()
         log.info("@%s via %s, %s", app.engine.bot_username, tg.transport, tg.mode)
         if tg.mode == "webhook":
             path = webhook.path_of(tg.webhook_url)
-            runner = await webhook.start(tg.webhook_listen, path, tg.webhook_secret, transport.feed)
+            runner = await webhook.start(tg.webhook_listen, path, tg.webhook_secret, intake.receive)
             try:
                 await transport.set_webhook(tg.webhook_url, tg.webhook_secret)
                 if ready:
@@ -122,8 +135,10 @@ async def serve(
         else:
             if ready:
                 ready()
-            await transport.poll(stop)
+            await poll(transport, intake, stop, tg.polling_timeout)
     finally:
+        if intake is not None:
+            await intake.drain(DRAIN_SECONDS)
         await stop_scheduler(scheduler, running, DRAIN_SECONDS)
         stop_sending.set()
         try:
@@ -131,6 +146,39 @@ async def serve(
         except TimeoutError:
             log.warning("the sender did not stop within %s s", DRAIN_SECONDS)
         await transport.close(DRAIN_SECONDS)
+
+
+async def poll(transport: Any, intake: Intake, stop: asyncio.Event, wait: int) -> None:
+    """Long-poll getUpdates until ``stop``. Each batch is stored before the next call confirms
+    it (its offset moves past the batch); a failed call is tried again with growing waits."""
+    await transport.prepare_polling()
+    last = await intake.last_update_id()
+    offset = None if last is None else last + 1
+    failures = 0
+    while not stop.is_set():
+        fetching = asyncio.create_task(transport.fetch(offset, wait))
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait({fetching, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if not fetching.done():
+            fetching.cancel()  # nothing fetched is confirmed: Telegram sends it again
+            with contextlib.suppress(asyncio.CancelledError):
+                await fetching
+            break
+        try:
+            batch = fetching.result()
+            if batch:
+                await intake.receive(batch)  # durable before the next offset confirms it
+                ids = [u["update_id"] for u in batch if fits(u.get("update_id"))]
+                if ids:
+                    offset = max(ids) + 1
+            failures = 0
+        except Exception as exc:
+            failures += 1
+            pause = backoff(failures)
+            log.warning("getUpdates failed (%s); again in %.1f s", type(exc).__name__, pause)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), pause)
 
 
 def make_sender(app: App, port: Any, limits: Limits) -> Sender:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,7 +14,8 @@ from bot.transports.updates import fits
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-Feed = Callable[[dict[str, Any]], None]
+# Stores the update durably; the 200 goes back only once it has.
+Feed = Callable[[list[dict[str, Any]]], Awaitable[None]]
 
 
 def path_of(url: str) -> str:
@@ -22,7 +23,8 @@ def path_of(url: str) -> str:
 
 
 def application(path: str, secret: str, feed: Feed) -> web.Application:
-    """Refuses (401) any request without the right secret; hands each update to ``feed``."""
+    """Refuses (401) any request without the right secret; answers 200 once ``feed`` has
+    stored the update (and 500 when it could not: Telegram then sends it again)."""
 
     async def receive(request: web.Request) -> web.Response:
         offered = request.headers.get(SECRET_HEADER, "")
@@ -44,9 +46,10 @@ def application(path: str, secret: str, feed: Feed) -> web.Application:
             log.warning("webhook update dropped: update_id is not a 64-bit integer")
             return web.Response(text="ok")
         try:
-            feed(data)  # handled in the background; Telegram waits for nothing but this answer
-        except Exception:  # each transport drops what it cannot read; this is a last resort
-            log.exception("webhook update %s dropped", data["update_id"])
+            await feed([data])  # stored before Telegram hears "received"; handled after
+        except Exception:
+            log.exception("webhook update %s could not be stored", data["update_id"])
+            return web.Response(status=500, text="not stored")
         return web.Response(text="ok")
 
     async def health(_request: web.Request) -> web.Response:

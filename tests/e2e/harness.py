@@ -158,6 +158,15 @@ class Person:
         await self.bot.finished.wait((int(u["update_id"]) for u in sent.updates), times)
         return self.messages()[before:]
 
+    async def redelivered(self, action: Any) -> list[StoredMessage]:
+        """Run ``action()`` (a redelivery of an update already handled) and wait until the
+        bot has taken it from the Bot API; the bot messages that were new after it. The inbox
+        knows the update already, so nothing is handled again."""
+        before = len(self.messages())
+        action()
+        await self.bot.api.wait_until_consumed()
+        return self.messages()[before:]
+
     async def say(self, text: str) -> list[StoredMessage]:
         return await self.act(lambda: self.user.send_text(text))
 

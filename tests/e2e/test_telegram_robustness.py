@@ -47,13 +47,13 @@ async def test_a_repeated_update_is_handled_once(tmp_path: Path, transport: str)
         sent = guard.user.send_text("/start")
         await bot.finished.wait([sent.update_id])
         assert len(guard.messages()) == 1
-        assert await guard.act(lambda: bot.api.redeliver(sent), times=2) == []
+        assert await guard.redelivered(lambda: bot.api.redeliver(sent)) == []
         await guard.press("Report an incident")
         await guard.press("Security")
         press = guard.user.press("Lost or stolen property")
         await bot.finished.wait([press.update_id])
         count = len(guard.messages())
-        assert await guard.act(lambda: bot.api.redeliver(press), times=2) == []
+        assert await guard.redelivered(lambda: bot.api.redeliver(press)) == []
         assert len(guard.messages()) == count
         assert len(bot.api.callback_answers) == 3  # the redelivered press is not answered again
         assert bot.api.errors == []

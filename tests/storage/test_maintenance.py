@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from bot.conversations.models import ProcessedEvent
 from bot.engine.incoming import Incoming
+from bot.inbox.models import InboxUpdate
 from bot.maintenance import forget_old_events, start_scheduler
 from tests.support import World
 
@@ -23,7 +23,7 @@ async def test_old_update_ids_are_forgotten_recent_ones_kept(any_world: World) -
     assert await any_world.engine.handle(recent)
     assert await forget_old_events(any_world.db, any_world.clock) == 1
     with any_world.db.transaction() as session:
-        kept = [row.event_id for row in (session.exec(select(ProcessedEvent))).all()]
+        kept = [row.update_id for row in (session.exec(select(InboxUpdate))).all()]
     assert kept == [2]
     assert await any_world.engine.handle(recent) == []  # still recognised as a redelivery
 
@@ -38,7 +38,7 @@ async def test_the_scheduler_runs_the_job_at_start(any_world: World) -> None:
     try:
         for _ in range(100):
             with any_world.db.transaction() as session:
-                if not (session.exec(select(ProcessedEvent))).all():
+                if not (session.exec(select(InboxUpdate))).all():
                     break
             await asyncio.sleep(0.05)
         else:

@@ -1,0 +1,1 @@
+"""Updates as they arrive, stored before Telegram is told they were received."""
