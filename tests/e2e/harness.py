@@ -268,13 +268,27 @@ DONE = re.compile(r"update ([\d,]+) done in")
 
 @asynccontextmanager
 async def launched(
-    tmp_path: Path, transport: str, config: str | None = None, **variables: str
+    tmp_path: Path,
+    transport: str,
+    config: str | None = None,
+    *,
+    webhook: bool = False,
+    **variables: str,
 ) -> AsyncIterator[Bot]:
     """`dutybot run` as a process on a prepared database, configured only by environment:
     DUTYBOT_TELEGRAM__TOKEN, __API_BASE_URL and __TRANSPORT (plus database, media, timings),
     and by a TOML file when ``config`` gives its text (DUTYBOT_CONFIG)."""
     async with FakeBotAPI(token=TOKEN, bot_username="duty_test_bot") as api:
         extra = {}
+        if webhook:
+            port = free_port()
+            extra.update(
+                DUTYBOT_TELEGRAM__MODE="webhook",
+                DUTYBOT_TELEGRAM__WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram/hook",
+                DUTYBOT_TELEGRAM__WEBHOOK_LISTEN=f"127.0.0.1:{port}",
+                DUTYBOT_TELEGRAM__WEBHOOK_SECRET=SECRET,
+            )
+            api.deliver_webhooks = True
         if config is not None:
             path = tmp_path / "dutybot.toml"
             path.write_text(config, encoding="utf-8")
@@ -325,7 +339,7 @@ class Run:
             async for raw in process.stdout:
                 line = raw.decode(errors="replace").rstrip()
                 self.log.append(line)
-                if f"via {self.transport}, polling" in line:
+                if f"via {self.transport}, " in line:
                     ready.set()
                 found = DONE.search(line)
                 if found:
