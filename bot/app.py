@@ -31,6 +31,7 @@ def open_database(settings: Settings) -> Database:
         settings.database.url,
         echo=settings.database.echo,
         busy_timeout=settings.database.sqlite_busy_timeout,
+        synchronous=settings.database.sqlite_synchronous,
         schema=settings.database.pg_schema,
     )
 

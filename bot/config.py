@@ -36,6 +36,9 @@ class DatabaseSettings(_Section):
     pg_schema: str | None = None
     # Seconds a writer waits for SQLite's write lock before giving up.
     sqlite_busy_timeout: float = Field(default=15.0, gt=0)
+    # SQLite: FULL syncs the log at every commit, so an answer a guard was told is saved
+    # survives a power cut; NORMAL may lose the last commits then (it is faster; bench/).
+    sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
 
     @field_validator("url")
     @classmethod

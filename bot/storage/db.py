@@ -53,7 +53,7 @@ class Database:
         echo: bool = False,
         busy_timeout: float = 15.0,
         schema: str | None = None,
-        synchronous: str = "NORMAL",
+        synchronous: str = "FULL",
     ) -> None:
         self.url = sync_url(url)
         self.schema = schema

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+from sqlalchemy import text
 from sqlmodel import select
 
 from bot.cases.models import Answer
 from bot.conversations.models import Conversation
 from bot.engine.incoming import Incoming
+from bot.storage.db import Database
 from tests.support import World
 
 
@@ -41,3 +43,9 @@ async def test_first_contact_from_two_events_creates_one_conversation(any_world:
     with any_world.db.transaction() as session:
         rows = (session.exec(select(Conversation))).all()
     assert len(rows) == 1
+
+
+async def test_sqlite_commits_are_durable_by_default(sqlite_db: Database) -> None:
+    """FULL: the write-ahead log is synced at every commit (a power cut keeps what was told)."""
+    level = await sqlite_db.run(lambda s: s.exec(text("PRAGMA synchronous")).scalar())  # type: ignore[call-overload]
+    assert level == 2  # FULL
