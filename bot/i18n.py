@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gettext
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -21,14 +22,51 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 
 DOMAIN = "dutybot"
-SUPPORTED = ("zh_Hans", "en")
-DEFAULT_LOCALE = "zh_Hans"
-# The key a locale uses in playbook text.
-TEXT_KEYS = {"zh_Hans": "zh", "en": "en"}
-# Each language named in itself, as language pickers do.
-LANGUAGE_NAMES = {"zh_Hans": "中文", "en": "English"}
-# What an operator may write for a locale (``--locale``, ``[site] locale``), lower-cased.
-LOCALE_SPELLINGS = {"zh_hans": "zh_Hans", "zh": "zh_Hans", "en": "en"}
+
+
+@dataclass(frozen=True)
+class Language:
+    """One supported language: the only place a language is defined."""
+
+    locale: str  # the Babel locale of catalogs and formatting
+    text_key: str  # its key in a playbook's ``{zh: …, en: …}`` texts
+    name: str  # named in itself, as language pickers do
+    # What an operator may write for it (``--locale``, ``[site] locale``), lower-cased.
+    spellings: tuple[str, ...]
+    # What a person may type in the chat (``/lang …``), folded.
+    typed: tuple[str, ...]
+    # The prefix of a Telegram client's ``language_code`` that means it.
+    client_prefix: str
+
+
+LANGUAGES: tuple[Language, ...] = (
+    Language(
+        locale="zh_Hans",
+        text_key="zh",
+        name="中文",
+        spellings=("zh_hans", "zh"),
+        typed=("zh", "zh_hans", "cn", "中文"),
+        client_prefix="zh",
+    ),
+    Language(
+        locale="en",
+        text_key="en",
+        name="English",
+        spellings=("en",),
+        typed=("en", "english", "英文"),
+        client_prefix="en",
+    ),
+)
+SUPPORTED = tuple(language.locale for language in LANGUAGES)
+DEFAULT_LOCALE = SUPPORTED[0]
+# The key a locale uses in playbook text, and those keys (``zh``, ``en``) in order.
+TEXT_KEYS = {language.locale: language.text_key for language in LANGUAGES}
+PLAYBOOK_LANGS = tuple(TEXT_KEYS.values())
+# Each language named in itself.
+LANGUAGE_NAMES = {language.locale: language.name for language in LANGUAGES}
+LOCALE_SPELLINGS = {word: lang.locale for lang in LANGUAGES for word in lang.spellings}
+# A Telegram ``language_code`` (its prefix) -> our locale.
+CLIENT_LANGUAGES = {language.client_prefix: language.locale for language in LANGUAGES}
 
 
 def N_(msgid: str) -> str:
@@ -43,10 +81,9 @@ def default_locales_dir() -> Path:
 def supported_locale(code: str | None) -> str | None:
     """The supported locale a client's language code (``zh-hans``, ``zh_CN``, ``en-US``) names."""
     lowered = (code or "").replace("-", "_").lower()
-    if lowered.startswith("zh"):
-        return "zh_Hans"
-    if lowered.startswith("en"):
-        return "en"
+    for prefix, locale in CLIENT_LANGUAGES.items():
+        if lowered.startswith(prefix):
+            return locale
     return None
 
 
@@ -104,7 +141,7 @@ class Translator:
         """Choose a playbook text for this locale (the other language when one is missing)."""
         if isinstance(text, str):
             return text
-        key = TEXT_KEYS.get(self.locale, "zh")
+        key = TEXT_KEYS.get(self.locale, PLAYBOOK_LANGS[0])
         return text.get(key) or next(iter(text.values()), "")
 
     def time(self, value: datetime, fmt: str = "short") -> str:

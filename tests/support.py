@@ -54,6 +54,11 @@ class World:
     registry: Registry
     media_dir: Path
 
+    @property
+    def site_id(self) -> int:
+        assert self.site.id is not None
+        return self.site.id
+
     def chat(self, telegram_id: int = GUARD_ID, language: str | None = None) -> Chat:
         return Chat(
             self.engine, UserRef(telegram_id=telegram_id, display_name="t", language_code=language)
@@ -159,7 +164,7 @@ async def add_staff(
             telegram_id=telegram_id,
             name=name,
             roles=list(roles),
-            site_id=site_id if site_id is not None else world.site.id,  # type: ignore[arg-type]
+            site_id=site_id if site_id is not None else world.site_id,
             locale=None,
             now=world.clock.now(),
         )

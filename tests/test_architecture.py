@@ -60,3 +60,28 @@ def test_no_sql_in_the_engine_or_the_adapters(path: Path) -> None:
         if n.split(".")[0] in ("sqlalchemy", "asyncpg", "psycopg", "sqlite3")
     }
     assert not sql_modules, f"{path} imports {sql_modules}"
+
+
+# Engine modules change rows only through the domain services. The conversation row is the
+# one exception, saved by the engine's front door (bot/engine/conversation.py) after each event.
+SESSION_WRITES = {"add", "add_all", "delete", "merge", "flush", "commit", "exec", "execute", "get"}
+ALLOWED_SESSION_CALLS = {("conversation.py", "add")}
+
+
+def session_calls(path: Path) -> set[str]:
+    """Methods called on anything named ``session`` (``session.add``, ``ctx.session.add``)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        target = node.func.value
+        name = target.id if isinstance(target, ast.Name) else getattr(target, "attr", None)
+        if name == "session" and node.func.attr in SESSION_WRITES:
+            found.add(node.func.attr)
+    return found
+
+
+@pytest.mark.parametrize("path", modules("engine"), ids=lambda p: str(p.relative_to(BOT)))
+def test_the_engine_changes_rows_only_through_the_services(path: Path) -> None:
+    calls = {c for c in session_calls(path) if (path.name, c) not in ALLOWED_SESSION_CALLS}
+    assert not calls, f"{path} calls session.{', session.'.join(sorted(calls))}"

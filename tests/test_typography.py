@@ -113,7 +113,9 @@ def _catalog() -> Iterator[tuple[str, str]]:
         if not message.id:
             continue
         msgid = message.id if isinstance(message.id, str) else message.id[0]
-        strings = [message.string] if isinstance(message.string, str) else message.string
+        strings = (
+            [message.string] if isinstance(message.string, str) else list(message.string or ())
+        )
         for text in strings:
             yield msgid, text
 

@@ -289,3 +289,19 @@ def meet_deadlines(
 def deadlines(session: Session, case_id: int) -> list[Deadline]:
     query = select(Deadline).where(Deadline.case_id == case_id).order_by(col(Deadline.id))
     return list((session.exec(query)).all())
+
+
+def update_playbook_version(session: Session, case: Case, version: int, *, now: datetime) -> None:
+    """The site changed the case's procedure while it was open: the case follows the new
+    version, and its timeline says so."""
+    previous = case.playbook_version
+    case.playbook_version = version
+    session.add(case)
+    add_event(
+        session,
+        case,
+        "procedure_updated",
+        actor_id=None,
+        now=now,
+        data={"from": previous, "to": version},
+    )

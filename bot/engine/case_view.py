@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.cases import service as cases
-from bot.cases.models import Case, CaseEvent
+from bot.cases.models import Case, CaseEvent, CaseStatus
 from bot.engine.context import Ctx
 from bot.engine.incoming import Place
 from bot.engine.navigation import effective_answers
@@ -20,11 +20,16 @@ from bot.staff.roles import ROLES
 
 MAX_TIMELINE = 60
 MAX_PHOTOS = 30  # three albums; the rest are counted, not sent
-STATUS = {
-    "in_progress": N_("being reported"),
-    "completed": N_("reported"),
-    "cancelled": N_("cancelled"),
+# How each state of a case reads, wherever a case is listed or shown.
+STATUS: dict[str, str] = {
+    CaseStatus.IN_PROGRESS: N_("in progress"),
+    CaseStatus.COMPLETED: N_("completed"),
+    CaseStatus.CANCELLED: N_("cancelled"),
 }
+
+
+def status_name(tr: Translator, status: str) -> str:
+    return tr._(STATUS[status]) if status in STATUS else status
 
 
 def record(ctx: Ctx, case: Case) -> list[Outgoing]:
@@ -50,7 +55,7 @@ def record(ctx: Ctx, case: Case) -> list[Outgoing]:
     else:
         answers = stored
         lines = [tr._("Case {number}", number=case.number), case.playbook_id]
-    lines.insert(1, tr._("Status: {status}", status=tr._(STATUS.get(case.status, case.status))))
+    lines.insert(1, tr._("Status: {status}", status=status_name(tr, case.status)))
     lines += ["", tr._("【Alerts】"), *_alert_lines(ctx, case, people)]
     lines += ["", tr._("【Timeline】"), *_timeline(tr, events, people, book)]
     out = [Outgoing(text=part, private=True) for part in chunk(lines)]

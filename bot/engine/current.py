@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.engine import menu, report
 from bot.engine.context import Ctx
 from bot.engine.screen import ScreenName
+from bot.engine.step_screen import show_step
 
 
 def show(ctx: Ctx) -> None:
@@ -15,7 +16,7 @@ def show(ctx: Ctx) -> None:
         else:
             menu.home(ctx)
     elif screen == ScreenName.STEP:
-        report.show_step(ctx)
+        show_step(ctx)
     elif screen == ScreenName.REVIEW:
         report.review(ctx)
     elif screen == ScreenName.CANCEL:
@@ -30,6 +31,6 @@ def resume(ctx: Ctx) -> None:
         report.review(ctx)
     elif ctx.conv.step_id is not None:
         ctx.conv.screen = ScreenName.STEP
-        report.show_step(ctx)
+        show_step(ctx)
     else:
         report.advance(ctx)

@@ -3,27 +3,14 @@
 from __future__ import annotations
 
 from bot.cases import service as cases
+from bot.engine.answers import stored_answers
+from bot.engine.case_view import status_name
 from bot.engine.context import Ctx
 from bot.engine.navigation import effective_answers, progress
-from bot.engine.report import stored_answers
 from bot.engine.screen import Screen, ScreenName
+from bot.flows.groups import GROUPS
 from bot.flows.schema import Playbook
-from bot.i18n import N_
 from bot.staff.access import is_admin
-
-GROUPS = {
-    "security": N_("Security"),
-    "hotel": N_("Hotel emergencies"),
-    "complaints": N_("Complaints"),
-    "drills": N_("Drills"),
-    "other": N_("Other"),
-}
-ICONS = {"security": "🛡", "hotel": "🏨", "complaints": "📣", "drills": "🧯", "other": "📋"}
-STATUS = {
-    "in_progress": N_("in progress"),
-    "completed": N_("completed"),
-    "cancelled": N_("cancelled"),
-}
 
 
 def home(ctx: Ctx) -> None:
@@ -52,12 +39,12 @@ def pick(ctx: Ctx, books: list[Playbook] | None = None, *, intro: str | None = N
     screen = Screen(text="\n".join(lines), title=tr._("Report an incident"))
     if books is None and len(groups) > 1:
         for group in groups:
-            screen.row((f"{ICONS[group]} {tr._(GROUPS[group])}", f"grp:{group}"))
+            screen.row((_group_name(ctx, group, icon=True), f"grp:{group}"))
     else:
         shown = everything if books is None else books
         for group in GROUPS:
             for book in sorted((b for b in shown if b.group == group), key=lambda b: b.id):
-                screen.row((f"{tr._(GROUPS[group])} · {tr.pick(book.title)}", f"pb:{book.id}"))
+                screen.row((f"{_group_name(ctx, group)} · {tr.pick(book.title)}", f"pb:{book.id}"))
         if books is not None and len(books) < len(everything):
             screen.row((tr._("All procedures"), "menu:report"))
     screen.row((tr._("← Menu"), "menu:home"))
@@ -74,12 +61,17 @@ def pick_in_group(ctx: Ctx, group: str) -> None:
     ctx.conv.screen = ScreenName.PICK
     screen = Screen(
         text=tr._("Choose the procedure, or type a few words to find it."),
-        title=f"{ICONS[group]} {tr._(GROUPS[group])}",
+        title=_group_name(ctx, group, icon=True),
     )
     for book in members:
         screen.row((tr.pick(book.title), f"pb:{book.id}"))
     screen.row((tr._("← All groups"), "menu:report"), (tr._("← Menu"), "menu:home"))
     ctx.show(screen)
+
+
+def _group_name(ctx: Ctx, group: str, *, icon: bool = False) -> str:
+    name = ctx.tr._(GROUPS[group].label)
+    return f"{GROUPS[group].icon} {name}" if icon else name
 
 
 def search(ctx: Ctx, words: str) -> None:
@@ -104,7 +96,7 @@ def mine(ctx: Ctx) -> None:
                 if case.playbook_id in ctx.registry
                 else case.playbook_id
             )
-            status = tr._(STATUS.get(case.status, case.status))
+            status = status_name(tr, case.status)
             lines.append(
                 f"{case.number} · {title} · {status} · {tr.datetime(case.opened_at, 'short')}"
             )

@@ -7,19 +7,13 @@ from bot.engine.context import Ctx
 from bot.engine.screen import Screen
 from bot.engine.steps.base import fold
 from bot.i18n import LANGUAGE_NAMES, Catalogs
+from bot.i18n import LANGUAGES as ALL_LANGUAGES
 from bot.staff import service as staff_service
 from bot.staff.roles import ROLES
 
 LANGUAGES = LANGUAGE_NAMES
-_TYPED = {
-    "zh": "zh_Hans",
-    "zh_hans": "zh_Hans",
-    "cn": "zh_Hans",
-    "中文": "zh_Hans",
-    "en": "en",
-    "english": "en",
-    "英文": "en",
-}
+# What a person may type after /lang.
+_TYPED = {word: language.locale for language in ALL_LANGUAGES for word in language.typed}
 
 
 def whoami(ctx: Ctx) -> None:

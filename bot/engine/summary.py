@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from bot.cases.models import Case
-from bot.engine.steps import KINDS
+from bot.engine.steps.base import StepBase
 from bot.flows.schema import Playbook
 from bot.i18n import Translator
 
 CHUNK = 3500  # well under Telegram's 4096, leaving room for a title and escaping
 
 
-def format_value(step: Any, tr: Translator, value: Any, skipped: bool = False) -> str:
+def format_value(step: StepBase, tr: Translator, value: Any, skipped: bool = False) -> str:
     if skipped or value is None:
         return tr._("— skipped")
-    return KINDS[step.kind].format(step, tr, value)
+    return step.format(tr, value)
 
 
 def summary_lines(

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    Discriminator,
     Field,
-    Tag,
     field_validator,
     model_validator,
 )
+
+from bot.flows.unions import tagged_union
 
 COMPARATORS = ("equals", "in", "gte", "gt", "lte", "lt", "contains", "answered", "count_gte")
 # No list a step records is longer (people: 100, photos: 50, options: 30).
@@ -116,36 +116,22 @@ class NotCondition(_Strict):
     not_: Condition = Field(alias="not")
 
 
-def _kind(value: Any) -> str | None:
-    if isinstance(value, dict):
-        for key in ("all", "any", "not", "answer"):
-            if key in value:
-                return key
-        if "setting" in value:
-            return "setting"
-        return None
-    mapping: dict[type, str] = {
-        AllCondition: "all",
-        AnyCondition: "any",
-        NotCondition: "not",
-        AnswerCondition: "answer",
-        SettingCondition: "setting",
-    }
-    return mapping.get(type(value))
+# The kinds of condition, by the key that marks each (``answer`` before ``setting``: a
+# comparison's bound may itself be ``{setting: …}``).
+CONDITIONS: dict[str, type[BaseModel]] = {
+    "all": AllCondition,
+    "any": AnyCondition,
+    "not": NotCondition,
+    "answer": AnswerCondition,
+    "setting": SettingCondition,
+}
 
-
-Condition = Annotated[
-    Annotated[AllCondition, Tag("all")]
-    | Annotated[AnyCondition, Tag("any")]
-    | Annotated[NotCondition, Tag("not")]
-    | Annotated[AnswerCondition, Tag("answer")]
-    | Annotated[SettingCondition, Tag("setting")],
-    Discriminator(
-        _kind,
-        custom_error_type="condition",
-        custom_error_message="a condition is one of: all, any, not, answer, setting",
-    ),
-]
+if TYPE_CHECKING:
+    Condition = AllCondition | AnyCondition | NotCondition | AnswerCondition | SettingCondition
+else:
+    Condition = tagged_union(
+        CONDITIONS, field=None, error_type="condition", message="a condition is one of: "
+    )
 
 for _model in (AllCondition, AnyCondition, NotCondition):
     _model.model_rebuild()

@@ -10,6 +10,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from bot.flows.conditions import CONDITIONS
+from bot.flows.parts import ACTIONS
 from bot.flows.schema import Playbook
 
 # libyaml's loader when present (about 6x faster); both keep line marks on every node.
@@ -100,17 +102,13 @@ def _child(node: yaml.Node, part: Any) -> tuple[int, yaml.Node] | None:
     return None
 
 
-_ACTION_TAGS = ("notify", "classify", "deadline")
-_CONDITION_TAGS = ("all", "any", "not", "answer", "setting")
-
-
 def _union_tag(data: Any) -> str | None:
     """The tag pydantic puts in an error location for a step, action or condition mapping."""
     if not isinstance(data, dict):
         return None
     if isinstance(data.get("kind"), str):
         return str(data["kind"])
-    for key in (*_ACTION_TAGS, *_CONDITION_TAGS):
+    for key in (*ACTIONS, *CONDITIONS):
         if key in data:
             return key
     return None

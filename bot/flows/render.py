@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.engine.steps.options import WithOptions
+from bot.engine.steps.people import PeopleStep
 from bot.flows.schema import Playbook
 from bot.flows.words import (
     GROUPS,
@@ -46,9 +48,10 @@ def render_text(book: Playbook, tr: Translator) -> str:
         lines.append(f"    {pick(step.text, lang)}")
         if step.when is not None:
             lines.append(f"    {said['only_when']} {describe(step.when, book, lang)}")
-        for option in getattr(step, "options", []) or []:
-            lines.append(f"    - {option.id}{colon}{pick(option.text, lang)}")
-        if step.kind == "people":
+        if isinstance(step, WithOptions):
+            for option in step.options:
+                lines.append(f"    - {option.id}{colon}{pick(option.text, lang)}")
+        if isinstance(step, PeopleStep):
             fields = said["sep"].join(pick(f.label or f.text, lang) for f in step.fields)
             lines.append(f"    {said['each_person']}{colon}{fields}")
         for action in step.actions:

@@ -6,9 +6,8 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
+from bot.engine.steps.base import StepBase
 from bot.flows.conditions import (
-    MAX_COUNT,
-    AnswerCondition,
     SettingRef,
     answer_conditions,
     answer_refs,
@@ -18,15 +17,7 @@ from bot.flows.conditions import (
     setting_refs,
 )
 from bot.flows.loader import LoadedPlaybook, Problem
-from bot.flows.schema import (
-    ChecklistStep,
-    ChoiceStep,
-    DeadlineAction,
-    NotifyAction,
-    NumberStep,
-    Playbook,
-    YesNoStep,
-)
+from bot.flows.schema import LANGS, DeadlineAction, NotifyAction, Playbook
 from bot.staff.roles import ROLES
 
 _MISSING = object()
@@ -35,7 +26,6 @@ _MAX_COMBINATIONS = 50_000  # per step; a step with more is not checked for reac
 # a fifth of a second or so, so that no file can make ``flows check`` or start-up hang. The
 # shipped playbooks need 3% of it at most; steps beyond it are not checked, as above.
 _MAX_WORK = 1_000_000
-_LIST_KINDS = ("checklist", "photos", "people")
 
 
 def check_playbook(loaded: LoadedPlaybook) -> list[Problem]:
@@ -49,6 +39,7 @@ def check_playbook(loaded: LoadedPlaybook) -> list[Problem]:
         add(("id",), "id", f"the file should be named after the id: {book.id}.yaml")
     _check_ids(book, add)
     _check_references(book, add)
+    _check_kinds(book, add)
     _check_translations(book, add)
     _check_sources(book, add)
     if not any(issue.severity == "error" for issue in found):
@@ -99,7 +90,7 @@ def _check_references(book: Playbook, add: Any) -> None:
             if positions[sub.answer] >= limit:
                 add(loc, field, f"refers to step {sub.answer!r}, which is not asked before it")
                 continue
-            message = _operator_problem(book.steps[positions[sub.answer]], sub)
+            message = book.steps[positions[sub.answer]].condition_problem(sub)
             if message:
                 add(loc, field, message)
     for number, name in enumerate(book.brief):
@@ -130,25 +121,6 @@ def _check_references(book: Playbook, add: Any) -> None:
                     )
 
 
-def _operator_problem(step: Any, cond: AnswerCondition) -> str | None:
-    op = cond.operator
-    if op in ("gte", "gt", "lte", "lt") and not isinstance(step, NumberStep):
-        return f"{op} compares numbers, but step {step.id!r} is a {step.kind} step"
-    if op == "contains" and not isinstance(step, ChecklistStep):
-        return f"contains needs a checklist step, but {step.id!r} is a {step.kind} step"
-    if op == "count_gte" and step.kind not in _LIST_KINDS:
-        return f"count_gte needs a checklist, photos or people step, not {step.kind}"
-    if isinstance(step, YesNoStep) and op == "equals" and not isinstance(cond.equals, bool):
-        return f"step {step.id!r} is yes/no: compare with true or false"
-    if isinstance(step, ChoiceStep | ChecklistStep):
-        valid = {option.id for option in step.options}
-        values = {"equals": [cond.equals], "in": cond.in_ or [], "contains": [cond.contains]}
-        wrong = [v for v in values.get(op, []) if v not in valid]
-        if wrong:
-            return f"step {step.id!r} has no option {wrong[0]!r}"
-    return None
-
-
 def texts(book: Playbook) -> Iterator[tuple[tuple[Any, ...], str, dict[str, str] | None]]:
     yield ("title",), "title", book.title
     yield ("summary",), "summary", book.summary
@@ -159,18 +131,8 @@ def texts(book: Playbook) -> Iterator[tuple[tuple[Any, ...], str, dict[str, str]
         yield ("sections", index), f"sections[{index}:{section.id}].title", section.title
     for index, step in enumerate(book.steps):
         base = f"steps[{index}:{step.id}]"
-        yield ("steps", index, "text"), f"{base}.text", step.text
-        yield ("steps", index, "label"), f"{base}.label", step.label
-        for number, option in enumerate(getattr(step, "options", []) or []):
-            yield ("steps", index, "options", number), f"{base}.options[{number}]", option.text
-        for number, person_field in enumerate(getattr(step, "fields", []) or []):
-            loc = ("steps", index, "fields", number)
-            yield loc, f"{base}.fields[{number}]", person_field.text
-            yield loc, f"{base}.fields[{number}].label", person_field.label
-        none = getattr(step, "none_option", None)
-        yield ("steps", index, "none_option"), f"{base}.none_option", none
-        unit = getattr(step, "unit", None)
-        yield ("steps", index, "unit"), f"{base}.unit", unit
+        for loc, field, text in step.texts():
+            yield ("steps", index, *loc), f"{base}.{field}", text
         for number, action in enumerate(step.actions):
             loc = ("steps", index, "actions", number)
             if isinstance(action, NotifyAction):
@@ -183,10 +145,10 @@ def _check_translations(book: Playbook, add: Any) -> None:
     for loc, field, text in texts(book):
         if text is None:
             continue
-        for lang in ("zh", "en"):
-            if not text.get(lang):  # type: ignore[call-overload]
+        for lang in LANGS:
+            if not text.get(lang):
                 add(loc, field, f"missing {lang} translation")
-    for lang in ("zh", "en"):
+    for lang in LANGS:
         if not book.keywords.get(lang):
             add(
                 ("keywords",),
@@ -207,27 +169,15 @@ def _check_sources(book: Playbook, add: Any) -> None:
             )
 
 
-def _candidates(step: Any, constants: list[Any]) -> list[Any]:
-    if isinstance(step, YesNoStep):
-        values: list[Any] = [True, False]
-    elif isinstance(step, ChoiceStep):
-        values = [option.id for option in step.options]
-    elif isinstance(step, ChecklistStep):
-        ids = [option.id for option in step.options]
-        values = [[], ids] + [[i] for i in ids]
-    elif isinstance(step, NumberStep):
-        numbers = {0.0, 1e15}
-        for constant in constants:
-            if isinstance(constant, int | float) and not isinstance(constant, bool):
-                numbers.update({constant - 1, constant, constant + 1})
-        values = sorted(numbers)
-    elif step.kind in _LIST_KINDS:
-        # One more than any list a step can hold, whatever number a condition names.
-        size = min(max([c for c in constants if isinstance(c, int)] + [1]), MAX_COUNT + 1)
-        values = [[], ["x"] * size]
-    else:
-        values = ["x", *[c for c in constants if c is not None]]
-    return [*values, None, _MISSING]
+def _candidates(step: StepBase, constants: list[Any]) -> list[Any]:
+    return [*step.candidate_answers(constants), None, _MISSING]
+
+
+def _check_kinds(book: Playbook, add: Any) -> None:
+    """What each step's kind checks across steps (e.g. a time that names an earlier one)."""
+    for index, step in enumerate(book.steps):
+        for loc, field, message in step.problems(book, index):
+            add(("steps", index, *loc), f"steps[{index}:{step.id}].{field}", message)
 
 
 def _check_reachability(book: Playbook, add: Any) -> None:
@@ -312,7 +262,7 @@ def _closure(book: Playbook, step_id: str) -> list[str]:
 
 
 def _reachable(
-    book: Playbook, step: Any, refs: list[str], names: list[str], combo: tuple[Any, ...]
+    book: Playbook, step: StepBase, refs: list[str], names: list[str], combo: tuple[Any, ...]
 ) -> bool:
     settings = {n: v for n, v in zip(names, combo[len(refs) :], strict=True) if v is not None}
     answers: dict[str, Any] = {}

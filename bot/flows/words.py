@@ -17,8 +17,9 @@ from bot.flows.conditions import (
     SettingCondition,
     SettingRef,
 )
+from bot.flows.groups import GROUPS as PLAYBOOK_GROUPS
 from bot.flows.schema import ClassifyAction, DeadlineAction, NotifyAction, Playbook
-from bot.i18n import N_, TEXT_KEYS, Translator
+from bot.i18n import TEXT_KEYS, Translator
 from bot.staff.roles import ROLES
 
 WORDS = {
@@ -120,13 +121,7 @@ KINDS = {
 }
 
 # The same names the report menu shows.
-GROUPS = {
-    "security": N_("Security"),
-    "hotel": N_("Hotel emergencies"),
-    "complaints": N_("Complaints"),
-    "drills": N_("Drills"),
-    "other": N_("Other"),
-}
+GROUPS = {group.id: group.label for group in PLAYBOOK_GROUPS.values()}
 
 _OPS = {"equals": "=", "in": "∈", "gte": "≥", "gt": ">", "lte": "≤", "lt": "<"}
 

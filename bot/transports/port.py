@@ -7,10 +7,13 @@ turns its update objects into :class:`Received`; everything else is shared.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.engine.incoming import Incoming, UserRef
 from bot.transports.render import Rows
+
+if TYPE_CHECKING:
+    from bot.transports.front import Front
 
 Menu = tuple[tuple[str, str], ...]
 
@@ -106,3 +109,32 @@ class Received:
     album: str | None = None  # media_group_id
     callback_id: str | None = None
     pressed_message: int | None = None  # the message whose button was pressed
+
+
+class Transport(Protocol):
+    """What ``dutybot run`` drives (bot/transports/runner.py): one client library's bot, its
+    front end, polling or a webhook. ``AiogramTransport`` and ``PtbTransport`` implement it."""
+
+    front: Front
+
+    async def start(self) -> str:
+        """Connect; the bot's username (getMe)."""
+        ...
+
+    async def prepare_polling(self) -> None:
+        """Before polling: no webhook may be set."""
+        ...
+
+    async def fetch(self, offset: int | None, wait: int) -> list[dict[str, Any]]:
+        """One getUpdates long poll: the raw updates, not yet confirmed."""
+        ...
+
+    def parse(self, data: dict[str, Any]) -> Received | None:
+        """A raw update as the front end takes it; None for one that never reaches the engine."""
+        ...
+
+    async def set_webhook(self, url: str, secret: str) -> None: ...
+
+    async def close(self, timeout: float) -> None:  # noqa: ASYNC109
+        """Let updates being handled finish (at most ``timeout`` seconds), then disconnect."""
+        ...

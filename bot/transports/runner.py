@@ -7,7 +7,6 @@ import contextlib
 import gc
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from bot.app import App
 from bot.config import TelegramSettings
@@ -20,7 +19,7 @@ from bot.maintenance import Running, Tick, housekeeping, start_scheduler, stop_s
 from bot.transports import webhook
 from bot.transports.front import Front
 from bot.transports.intake import Intake
-from bot.transports.port import Port
+from bot.transports.port import Port, Transport
 from bot.transports.retry import backoff
 from bot.transports.updates import fits
 
@@ -71,7 +70,7 @@ def make_transport(
     app: App,
     on_finished: Callable[[Iterable[int]], None] | None = None,
     limits: Limits | None = None,
-) -> Any:
+) -> Transport:
     tg = app.settings.telegram
 
     def front(port: Port) -> Front:
@@ -148,7 +147,7 @@ async def serve(
         await transport.close(DRAIN_SECONDS)
 
 
-async def poll(transport: Any, intake: Intake, stop: asyncio.Event, wait: int) -> None:
+async def poll(transport: Transport, intake: Intake, stop: asyncio.Event, wait: int) -> None:
     """Long-poll getUpdates until ``stop``. Each batch is stored before the next call confirms
     it (its offset moves past the batch); a failed call is tried again with growing waits."""
     await transport.prepare_polling()
@@ -181,7 +180,7 @@ async def poll(transport: Any, intake: Intake, stop: asyncio.Event, wait: int) -
                 await asyncio.wait_for(stop.wait(), pause)
 
 
-def make_sender(app: App, port: Any, limits: Limits) -> Sender:
+def make_sender(app: App, port: Port, limits: Limits) -> Sender:
     sending = app.settings.delivery
     return Sender(
         app.db,

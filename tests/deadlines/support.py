@@ -17,7 +17,7 @@ BERLIN_OFFICE = SiteCalendar.of(BERLIN, hours="08:30-17:30", public_holidays=Fal
 
 def at(zone: str, *parts: int) -> datetime:
     """A wall-clock time in ``zone`` as a UTC instant: at(SH, 2026, 10, 9, 17, 50)."""
-    return datetime(*parts, tzinfo=ZoneInfo(zone)).astimezone(UTC)  # type: ignore[misc]
+    return datetime(*parts, tzinfo=ZoneInfo(zone)).astimezone(UTC)  # type: ignore[misc, arg-type]
 
 
 def wall(zone: str, instant: datetime) -> str:

@@ -192,18 +192,20 @@ class Person:
 def settings_for(
     tmp_path: Path, api: FakeBotAPI, transport: str, flows: Path | None = None, **telegram: Any
 ) -> Settings:
-    return Settings(
-        database={"url": f"sqlite:///{tmp_path / 'dutybot.db'}"},
-        media={"dir": tmp_path / "media", "max_file_bytes": MAX_FILE_BYTES},
-        flows={"extra_dir": flows},
-        telegram={
-            "token": TOKEN,
-            "transport": transport,
-            "api_base_url": api.url,
-            "polling_timeout": 1,
-            "album_wait": 0.25,
-            **telegram,
-        },
+    return Settings.model_validate(
+        {
+            "database": {"url": f"sqlite:///{tmp_path / 'dutybot.db'}"},
+            "media": {"dir": tmp_path / "media", "max_file_bytes": MAX_FILE_BYTES},
+            "flows": {"extra_dir": flows},
+            "telegram": {
+                "token": TOKEN,
+                "transport": transport,
+                "api_base_url": api.url,
+                "polling_timeout": 1,
+                "album_wait": 0.25,
+                **telegram,
+            },
+        }
     )
 
 
@@ -279,7 +281,7 @@ async def launched(
     DUTYBOT_TELEGRAM__TOKEN, __API_BASE_URL and __TRANSPORT (plus database, media, timings),
     and by a TOML file when ``config`` gives its text (DUTYBOT_CONFIG)."""
     async with FakeBotAPI(token=TOKEN, bot_username="duty_test_bot") as api:
-        extra = {}
+        extra: dict[str, str] = {}
         if webhook:
             port = free_port()
             extra.update(
@@ -304,7 +306,7 @@ async def launched(
             **variables,
         )
         app, site = await prepared(settings_for(tmp_path, api, transport))
-        finished, log = Finished(), []
+        finished, log = Finished(), list[str]()
         run = Run(env, transport, finished, log)
         await run.start()
         try:

@@ -120,7 +120,8 @@ async def test_sigkills_during_reports_lose_nothing_and_apply_nothing_twice(
     async with launched(
         tmp_path, transport, webhook=mode == "webhook", DUTYBOT_FLOWS__EXTRA_DIR=str(TEST_PLAYBOOKS)
     ) as bot:
-        guards, trace = [], []
+        guards: list[Guard] = []
+        trace: list[str] = []
         for number in GUARDS:
             await bot.add_staff(number, f"Guard {number}", "guard")
             guards.append(Guard(bot, bot.person(number, f"Guard {number}"), number, trace=trace))

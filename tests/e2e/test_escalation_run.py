@@ -66,7 +66,11 @@ async def test_a1_pings_climb_are_acknowledged_and_open_the_case(
 
         # The step-5 ping reached each role holder the procedure names, within seconds.
         for chat in (6001, 6002, 6003):
-            await api.wait_for(lambda c=chat: bool(step5(bot, c)), timeout=15)
+
+            def pinged(c: int = chat) -> bool:
+                return bool(step5(bot, c))
+
+            await api.wait_for(pinged, timeout=15)
             message = step5(bot, chat)[0]
             assert "2612-001" in (message.text or "") or "-001" in (message.text or "")
             assert message.button_texts() == [["✅ Acknowledge", "📂 Open case"]]

@@ -20,7 +20,7 @@ async def make_invite(world: World, role: str = "guard", hours: int = 72) -> str
         code, _ = invites.create(
             session,
             role=role,
-            site_id=world.site.id,
+            site_id=world.site_id,
             created_by=None,
             valid_for=timedelta(hours=hours),
             now=world.clock.now(),
@@ -42,7 +42,7 @@ async def test_an_invite_makes_staff_with_its_role_and_site(world: World) -> Non
     assert chat.last[0].commands is not None and ("report", "报告事件") in chat.last[0].commands
     assert "报告事件" in chat.labels()[0]
     joined = await member(world, 500)
-    assert joined is not None and joined.roles == ["foreman"] and joined.site_id == world.site.id
+    assert joined is not None and joined.roles == ["foreman"] and joined.site_id == world.site_id
     assert (joined.name, joined.locale, joined.active) == ("Zhou Qi", "zh_Hans", True)
 
 
@@ -93,7 +93,7 @@ async def test_an_admin_approves_a_request_with_a_role(world: World) -> None:
             now=world.clock.now(),
         )  # fmt: skip
         staff_service.add(
-            session, telegram_id=1, name="Admin", roles=["admin"], site_id=world.site.id,
+            session, telegram_id=1, name="Admin", roles=["admin"], site_id=world.site_id,
             locale=None, now=world.clock.now(),
         )  # fmt: skip
     admin = world.chat(telegram_id=1)
@@ -128,7 +128,7 @@ async def test_an_admin_invites_in_chat(world: World) -> None:
     with world.db.transaction() as session:
         staff_service.add(
             session, telegram_id=1, name="Admin", roles=["admin", "guard"],
-            site_id=world.site.id, locale=None, now=world.clock.now(),
+            site_id=world.site_id, locale=None, now=world.clock.now(),
         )  # fmt: skip
     admin = world.chat(telegram_id=1)
     await admin.say("/invite")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.engine.steps import KINDS
-from bot.flows.schema import LocationStep, PeopleStep
+from bot.engine.steps.location import LocationStep
+from bot.engine.steps.people import PeopleStep
 from bot.i18n import Catalogs
 from bot.staff import service as staff_service
 from bot.storage.db import Database

@@ -9,7 +9,8 @@ import pytest
 
 from bot.engine.steps import KINDS
 from bot.engine.steps.base import Answered, Invalid, StepIO
-from bot.flows.schema import DateTimeStep, NumberStep
+from bot.engine.steps.datetime_kind import DateTimeStep
+from bot.engine.steps.number import NumberStep
 from bot.i18n import Catalogs
 from tests.support import World
 

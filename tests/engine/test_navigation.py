@@ -25,7 +25,7 @@ async def start_all_kinds(chat: Chat) -> None:
 
 async def case_answers(world: World, number: str = "2611-001") -> dict[str, Answer]:
     with world.db.transaction() as session:
-        case = cases.by_number(session, world.site.id, number)
+        case = cases.by_number(session, world.site_id, number)
         assert case is not None and case.id is not None
         return cases.current_answers(session, case.id)
 
@@ -144,7 +144,7 @@ async def test_photo_on_a_text_step_is_kept_and_the_question_repeated(world: Wor
     assert "kept with the case" in chat.text
     assert "Please confirm" in chat.question.text
     with world.db.transaction() as session:
-        case = cases.by_number(session, world.site.id, "2611-001")
+        case = cases.by_number(session, world.site_id, "2611-001")
         assert case is not None and case.id is not None
         kept = cases.attachments(session, case.id)
     assert [a.step_id for a in kept] == ["ack"]
@@ -174,7 +174,7 @@ async def test_cancel_asks_first_then_keeps_the_case(world: World) -> None:
     await chat.press("Yes, cancel it")
     assert "cancelled" in chat.text
     with world.db.transaction() as session:
-        case = cases.by_number(session, world.site.id, "2611-001")
+        case = cases.by_number(session, world.site_id, "2611-001")
         assert case is not None and case.id is not None
         assert case.status == CaseStatus.CANCELLED
         assert (cases.current_answers(session, case.id))["ack"].value is True
@@ -310,7 +310,7 @@ async def test_a_playbook_changed_under_an_open_report_goes_on(
     await chat.press("Yes")
     assert "Note" in chat.question.text
     with world.db.transaction() as session:
-        case = cases.by_number(session, world.site.id, "2611-001")
+        case = cases.by_number(session, world.site_id, "2611-001")
         assert case is not None and case.id is not None
         assert case.playbook_version == 2
         kinds = [e.kind for e in cases.timeline(session, case.id)]

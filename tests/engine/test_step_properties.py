@@ -14,30 +14,24 @@ from hypothesis import strategies as st
 from bot.engine.incoming import Place
 from bot.engine.steps import KINDS
 from bot.engine.steps.base import Answered, Invalid, Result, Stay, StepIO
-from bot.engine.steps.datetime_kind import EARLIEST, FUTURE_LIMIT
-from bot.flows.schema import (
-    NUMBER_LIMIT,
-    ChecklistStep,
-    ChoiceStep,
-    DateTimeStep,
-    InstructionStep,
-    LocationStep,
-    NumberStep,
-    PeopleStep,
-    PhotosStep,
-    TextStep,
-    YesNoStep,
-)
+from bot.engine.steps.checklist import ChecklistStep
+from bot.engine.steps.choice import ChoiceStep
+from bot.engine.steps.datetime_kind import EARLIEST, FUTURE_LIMIT, DateTimeStep
+from bot.engine.steps.instruction import InstructionStep
+from bot.engine.steps.location import LocationStep
+from bot.engine.steps.number import NumberStep
+from bot.engine.steps.people import PeopleStep
+from bot.engine.steps.photos import PhotosStep
+from bot.engine.steps.text import TextStep
+from bot.engine.steps.yesno import YesNoStep
+from bot.flows.parts import NUMBER_LIMIT, Option
 from bot.i18n import Catalogs, Translator
 
 # Modest and repeatable: the whole file runs in a few seconds, the same examples every run.
 FAST = settings(max_examples=120, derandomize=True, database=None, deadline=None)
 
 TEXT = {"zh": "问", "en": "Question"}
-OPTIONS = [
-    {"id": "lost", "zh": "遗失", "en": "Lost"},
-    {"id": "stolen", "zh": "被盗", "en": "Stolen"},
-]
+OPTIONS = [Option(id="lost", zh="遗失", en="Lost"), Option(id="stolen", zh="被盗", en="Stolen")]
 UNIT = {"zh": "元", "en": "yuan"}
 STEPS: dict[str, list[Any]] = {
     "instruction": [InstructionStep(id="s", kind="instruction", text=TEXT)],

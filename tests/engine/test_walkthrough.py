@@ -63,7 +63,7 @@ async def test_every_step_kind_end_to_end(world: World) -> None:
     assert "2611-001 is recorded" in chat.text
 
     with world.db.transaction() as session:
-        case = cases.by_number(session, world.site.id, "2611-001")
+        case = cases.by_number(session, world.site_id, "2611-001")
         assert case is not None and case.id is not None
         assert case.status == CaseStatus.COMPLETED
         assert case.classification == "important"

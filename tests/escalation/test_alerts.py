@@ -101,14 +101,16 @@ async def test_acknowledging_leaves_the_chiefs_own_report_where_it_was(site: Sit
     await chief.say("test alarm")
     await chief.press("Test alarm")
     question = chief.question
+    chief_id = site.people["chief"].id
+    assert chief_id is not None
     with site.world.db.transaction() as session:
         from bot.conversations import service as conversations
 
-        before = conversations.lock(session, site.people["chief"].id, site.world.clock.now())
+        before = conversations.lock(session, chief_id, site.world.clock.now())
         nonce, step = before.nonce, before.step_id
     await press_as(site, "chief", await token(site, "chief"))
     with site.world.db.transaction() as session:
-        after = conversations.lock(session, site.people["chief"].id, site.world.clock.now())
+        after = conversations.lock(session, chief_id, site.world.clock.now())
     assert (after.nonce, after.step_id) == (nonce, step)
     await chief.press("Fire")  # the old question's buttons still work
     assert "Where is it?" in chief.text and question.text != chief.text
@@ -193,7 +195,7 @@ async def _rota(site: Site) -> None:
         for who, start, end in (("duty_a", 8 * 60, 20 * 60), ("duty_b", 20 * 60, 8 * 60)):
             rota.add_shifts(
                 session,
-                site_id=site.world.site.id,  # type: ignore[arg-type]
+                site_id=site.world.site_id,  # type: ignore[arg-type]
                 role="duty_manager",
                 staff_id=site.people[who].id,  # type: ignore[arg-type]
                 weekdays=list(range(7)),
@@ -221,7 +223,7 @@ async def test_a_hole_in_the_rota_goes_up_the_chain_and_tells_the_admins_once(si
     with site.world.db.transaction() as session:
         rota.add_shifts(
             session,
-            site_id=site.world.site.id,  # type: ignore[arg-type]
+            site_id=site.world.site_id,  # type: ignore[arg-type]
             role="duty_manager",
             staff_id=site.people["duty_a"].id,  # type: ignore[arg-type]
             weekdays=list(range(7)),

@@ -22,7 +22,6 @@ import pytest
 from bot.cases import service as cases
 from bot.cases.models import CaseStatus
 from bot.engine.incoming import Incoming
-from bot.engine.menu import ICONS
 from bot.flows.conditions import (
     AnswerCondition,
     SettingRef,
@@ -30,6 +29,7 @@ from bot.flows.conditions import (
     evaluate,
     setting_conditions,
 )
+from bot.flows.groups import GROUPS as PLAYBOOK_GROUPS
 from bot.flows.registry import SHIPPED_DIR, Registry
 from bot.flows.schema import Playbook
 from bot.sites import service as sites
@@ -361,15 +361,15 @@ async def test_path(world: World, book_id: str, number: int) -> None:
     path = CHOSEN[book_id][number]
     if path.settings:
         with world.db.transaction() as session:
-            assert world.site.id is not None
-            site = sites.get(session, world.site.id)
+            assert world.site_id is not None
+            site = sites.get(session, world.site_id)
             for name, value in path.settings.items():
                 sites.set_setting(session, site, name, value)
 
     chat = world.chat()
     await chat.say("/start")
     await tap(chat, "📝 Report an incident")
-    await tap(chat, f"{ICONS[book.group]} {GROUPS[book.group]}")
+    await tap(chat, f"{PLAYBOOK_GROUPS[book.group].icon} {GROUPS[book.group]}")
     await tap(chat, book.title["en"])
     assert "opened" in chat.text
     for step_id, value in path.answers:

@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 
 from bot.cases import service as cases
-from bot.engine.menu import ICONS
+from bot.engine.steps.choice import ChoiceStep
 from bot.escalation import service as alerts
 from bot.flows.conditions import evaluate
+from bot.flows.groups import GROUPS as PLAYBOOK_GROUPS
 from bot.flows.schema import ClassifyAction, DeadlineAction, NotifyAction, Playbook
 from bot.sites import service as sites
 from tests.flows.test_all_paths import GROUPS, SHIPPED, SKIP, _default, answer, tap
@@ -67,14 +68,14 @@ async def drive(
     playbook, wait = book(book_id), wait or {}
     if settings:
         with world.db.transaction() as session:
-            assert world.site.id is not None
-            site = sites.get(session, world.site.id)
+            assert world.site_id is not None
+            site = sites.get(session, world.site_id)
             for name, value in settings.items():
                 sites.set_setting(session, site, name, value)
     chat = world.chat()
     await chat.say("/start")
     await tap(chat, "📝 Report an incident")
-    await tap(chat, f"{ICONS[playbook.group]} {GROUPS[playbook.group]}")
+    await tap(chat, f"{PLAYBOOK_GROUPS[playbook.group].icon} {GROUPS[playbook.group]}")
     await tap(chat, playbook.title["en"])
     visited: list[str] = []
     while chat.question.title != "Review":
@@ -145,7 +146,7 @@ async def test_a1_small_value_with_threshold_skips_the_police(world: World) -> N
 def test_fire_119_branch() -> None:
     fire = book("fire")
     for step_id in ("controllable", "call_119"):
-        assert "000:117" in fire.step(step_id).source
+        assert "000:117" in (fire.step(step_id).source or "")
     assert in_seed("如果火情不能控制,立即拨打", "000:117")
     assert in_seed("灭火无效立马报告领导拨打119", "000:61")
     assert "如果火情不能控制,立即拨打”119”报警" in fire.step("call_119").text["zh"]
@@ -316,7 +317,7 @@ def test_b3_clock_texts_quote_the_seed() -> None:
     for step_id, quote in expected.items():
         step = coordination.step(step_id)
         assert quote in step.text["zh"], step_id
-        assert in_seed(quote, step.source), step_id
+        assert in_seed(quote, step.source or ""), step_id
 
 
 # --- every playbook: time limits, levels, groups, quotes -----------------------------------------
@@ -357,6 +358,7 @@ def test_complaint_levels_are_classified() -> None:
     }
     for (book_id, step_id), expected in levels.items():
         step = book(book_id).step(step_id)
+        assert isinstance(step, ChoiceStep)
         classes = {a.classify for a in step.actions if isinstance(a, ClassifyAction)}
         assert classes == expected == {option.id for option in step.options}
         for action in step.actions:

@@ -8,8 +8,12 @@ from datetime import UTC, datetime
 from bot.cases import service as cases
 from bot.engine.steps import KINDS
 from bot.engine.steps.base import Answered, Invalid, StepIO
+from bot.engine.steps.checklist import ChecklistStep
+from bot.engine.steps.choice import ChoiceStep
+from bot.engine.steps.people import PeopleStep
 from bot.engine.summary import format_value
 from bot.escalation import service as alerts
+from bot.flows.conditions import AnswerCondition
 from bot.flows.schema import NotifyAction
 from bot.i18n import Catalogs, Translator
 from tests.flows.test_fidelity import book, drive, in_seed, shown
@@ -27,6 +31,7 @@ def test_the_scene_is_sealed_with_tape_and_with_people() -> None:
     # 「以安全隔离带和人员封锁现场」: both, not either.
     assert in_seed("以安全隔离带和人员封锁现场", "000:21")
     cordon = book("lost_property").step("cordon")
+    assert isinstance(cordon, ChecklistStep)
     assert "(以安全隔离带和人员封锁现场)" in cordon.text["zh"]  # the seed's own characters
     assert cordon.min_selected == len(cordon.options) == 2
     kind, state = KINDS["checklist"], io()
@@ -70,7 +75,8 @@ def test_the_obligations_need_an_explicit_answer() -> None:
     a1 = book("lost_property")
     for step_id, source in (("persons_retained", "000:19"), ("staff_on_duty", "000:31")):
         step = a1.step(step_id)
-        assert step.required and step.source == source and step.none_option, step_id
+        assert isinstance(step, PeopleStep) and step.none_option
+        assert step.required and step.source == source, step_id
         kind, state = KINDS["people"], io()
         state.draft = kind.start(step, None)
         labels = [label for row in kind.buttons(step, state) for label, _ in row]
@@ -82,7 +88,8 @@ def test_the_obligations_need_an_explicit_answer() -> None:
         assert kind.on_action(step, state, "none") is None  # someone is recorded: not "nobody"
     # The recall of staff who went off duty is confirmed, not only "was it needed".
     recalled = a1.step("staff_recall")
-    assert recalled.when.answer == "staff_off_duty" and recalled.kind == "choice"
+    assert isinstance(recalled, ChoiceStep) and isinstance(recalled.when, AnswerCondition)
+    assert recalled.when.answer == "staff_off_duty"
     assert [o.id for o in recalled.options] == ["recalled", "not_yet"]
     assert in_seed("如下班,应尽快将其找回", "000:31")
     off = {"staff_on_duty": [{}], "staff_off_duty": True}
@@ -94,7 +101,7 @@ def test_additions_are_marked_and_the_foreman_is_notified() -> None:
     a1 = book("lost_property")
     for step_id, added in (("item_features", "名称、数量"), ("notify_chiefs", "电话或对讲")):
         text = a1.step(step_id).text
-        assert not in_seed(added, a1.step(step_id).source)
+        assert not in_seed(added, a1.step(step_id).source or "")
         assert text["zh"].index("补充提示（非预案原文）") < text["zh"].index(added), step_id
         assert "Added hint (not in the rule)" in text["en"], step_id
     foreman = a1.step("foreman_arrival")

@@ -8,6 +8,7 @@ import time
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -45,7 +46,8 @@ def fonts(pdf: bytes) -> set[str]:
     """The embedded fonts' names (a font with a FontFile2 stream is embedded)."""
     names = set()
     for page in PdfReader(BytesIO(pdf)).pages:
-        for font in page["/Resources"]["/Font"].values():
+        resources: Any = page["/Resources"]
+        for font in resources["/Font"].values():
             font = font.get_object()
             descendant = font["/DescendantFonts"][0].get_object()
             if "/FontFile2" in descendant["/FontDescriptor"].get_object():

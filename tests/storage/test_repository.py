@@ -22,7 +22,7 @@ from tests.support import World
 
 async def _open(world: World, at: datetime) -> str:
     with world.db.transaction() as session:
-        site = sites.get(session, world.site.id)
+        site = sites.get(session, world.site_id)
         assert world.guard.id is not None
         case = cases.open_case(
             session,
@@ -58,7 +58,7 @@ async def test_times_come_back_aware_utc(any_world: World) -> None:
     shanghai_evening = datetime.fromisoformat("2026-11-22T22:30:00+08:00")
     number = await _open(any_world, shanghai_evening)
     with any_world.db.transaction() as session:
-        case = cases.by_number(session, any_world.site.id, number)
+        case = cases.by_number(session, any_world.site_id, number)
         assert case is not None
         assert case.opened_at.tzinfo is not None
         assert case.opened_at.utcoffset() == timedelta(0)
@@ -76,7 +76,7 @@ async def test_naive_times_are_refused(any_world: World) -> None:
 async def test_changed_answer_keeps_its_history(any_world: World) -> None:
     number = await _open(any_world, START)
     with any_world.db.transaction() as session:
-        case = cases.by_number(session, any_world.site.id, number)
+        case = cases.by_number(session, any_world.site_id, number)
         assert case is not None and case.id is not None
         assert any_world.guard.id is not None
         cases.record_answer(
@@ -105,7 +105,7 @@ async def test_changed_answer_keeps_its_history(any_world: World) -> None:
 async def test_timeline_is_append_only(any_world: World) -> None:
     number = await _open(any_world, START)
     with any_world.db.transaction() as session:
-        case = cases.by_number(session, any_world.site.id, number)
+        case = cases.by_number(session, any_world.site_id, number)
         assert case is not None and case.id is not None
         case_id = case.id
     for statement in ("UPDATE case_events SET kind = 'x'", "DELETE FROM case_events"):
@@ -125,7 +125,7 @@ async def test_telegram_ids_are_unique_and_big(any_world: World) -> None:
             telegram_id=big,
             name="Big",
             roles=["guard"],
-            site_id=any_world.site.id,
+            site_id=any_world.site_id,
             locale=None,
             now=START,
         )
@@ -139,7 +139,7 @@ async def test_telegram_ids_are_unique_and_big(any_world: World) -> None:
                 telegram_id=big,
                 name="Again",
                 roles=["guard"],
-                site_id=any_world.site.id,
+                site_id=any_world.site_id,
                 locale=None,
                 now=START,
             )

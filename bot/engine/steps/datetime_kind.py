@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
-from bot.engine.steps.base import Answered, Invalid, Result, Rows, StepIO, StepKind, fold
+from bot.engine.steps.base import Answered, Invalid, Result, Rows, StepBase, StepIO, fold
 from bot.i18n import Translator
 
 _NOW_WORDS = {"now", "现在", "刚才", "此刻"}
@@ -68,29 +68,32 @@ def parse_moment(text: str, now: datetime, tz: ZoneInfo, past_only: bool) -> dat
     return moment
 
 
-class DateTimeKind(StepKind):
-    expects = "datetime"
+class DateTimeStep(StepBase):
+    kind: Literal["datetime"]
+    past_only: bool = True  # an incident time cannot lie in the future
 
-    def buttons(self, step: Any, io: StepIO) -> Rows:
+    expects: ClassVar[str | None] = "datetime"
+
+    def buttons(self, io: StepIO) -> Rows:
         return [[(io.tr._("🕒 Now"), "now")]]
 
-    def hint(self, step: Any, io: StepIO) -> str | None:
+    def hint(self, io: StepIO) -> str | None:
         return io.tr._("Press “Now”, or type a time such as 22:15 or 11-21 22:15.")
 
-    def on_action(self, step: Any, io: StepIO, action: str) -> Result | None:
+    def on_action(self, io: StepIO, action: str) -> Result | None:
         if action == "now":
             return Answered(io.now.isoformat())
         return None
 
-    def on_text(self, step: Any, io: StepIO, text: str) -> Result:
+    def on_text(self, io: StepIO, text: str) -> Result:
         if fold(text) in _NOW_WORDS:
             return Answered(io.now.isoformat())
         try:
-            moment = parse_moment(text, io.now, io.tr.tz, step.past_only)
+            moment = parse_moment(text, io.now, io.tr.tz, self.past_only)
         except Implausible as implausible:
             if implausible.too_early:
                 return Invalid(io.tr._("That date is before 1970. Please check the year."))
-            return self._too_late(step, io)
+            return self._too_late(io)
         if moment is None:
             return Invalid(
                 io.tr._(
@@ -98,17 +101,17 @@ class DateTimeKind(StepKind):
                     text=text.strip()[:40],
                 )
             )
-        latest = io.now + (_FUTURE_TOLERANCE if step.past_only else FUTURE_LIMIT)
+        latest = io.now + (_FUTURE_TOLERANCE if self.past_only else FUTURE_LIMIT)
         if moment > latest:
-            return self._too_late(step, io)
+            return self._too_late(io)
         return Answered(moment.isoformat())
 
-    def _too_late(self, step: Any, io: StepIO) -> Invalid:
-        if step.past_only:
+    def _too_late(self, io: StepIO) -> Invalid:
+        if self.past_only:
             return Invalid(io.tr._("That time is in the future. Please check it."))
         return Invalid(io.tr._("That date is more than a year ahead. Please check the year."))
 
-    def format(self, step: Any, tr: Translator, value: Any) -> str:
+    def format(self, tr: Translator, value: Any) -> str:
         try:
             return tr.datetime(datetime.fromisoformat(value))
         except (TypeError, ValueError, OverflowError):

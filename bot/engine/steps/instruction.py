@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, Literal
 
-from bot.engine.steps.base import Answered, Invalid, Result, Rows, StepIO, StepKind, fold
+from bot.engine.steps.base import Answered, Invalid, Result, Rows, StepBase, StepIO, fold
 from bot.i18n import Translator
 
 _ACK_WORDS = {
@@ -23,19 +23,21 @@ _ACK_WORDS = {
 }
 
 
-class InstructionKind(StepKind):
-    expects = None
+class InstructionStep(StepBase):
+    kind: Literal["instruction"]
 
-    def buttons(self, step: Any, io: StepIO) -> Rows:
+    expects: ClassVar[str | None] = None
+
+    def buttons(self, io: StepIO) -> Rows:
         return [[(io.tr._("✓ Done"), "ack")]]
 
-    def on_action(self, step: Any, io: StepIO, action: str) -> Result | None:
+    def on_action(self, io: StepIO, action: str) -> Result | None:
         return Answered(True) if action == "ack" else None
 
-    def on_text(self, step: Any, io: StepIO, text: str) -> Result:
+    def on_text(self, io: StepIO, text: str) -> Result:
         if fold(text) in _ACK_WORDS:
             return Answered(True)
         return Invalid(io.tr._("Press “Done” once this is done."))
 
-    def format(self, step: Any, tr: Translator, value: Any) -> str:
+    def format(self, tr: Translator, value: Any) -> str:
         return tr._("done")

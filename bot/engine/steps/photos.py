@@ -2,19 +2,41 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, Literal
 
-from bot.engine.steps.base import Answered, Invalid, Result, Rows, Stay, StepIO, StepKind
+from pydantic import Field, model_validator
+
+from bot.engine.steps.base import (
+    Answered,
+    Invalid,
+    Result,
+    Rows,
+    Stay,
+    StepBase,
+    StepIO,
+    list_candidates,
+)
 from bot.i18n import Translator
 
 
-class PhotosKind(StepKind):
-    expects = "photo"
+class PhotosStep(StepBase):
+    kind: Literal["photos"]
+    min: int = Field(default=1, ge=0, le=50)
+    max: int = Field(default=10, ge=1, le=50)
 
-    def start(self, step: Any, current: Any) -> dict[str, Any]:
+    @model_validator(mode="after")
+    def _range(self) -> PhotosStep:
+        if self.min > self.max:
+            raise ValueError("min is greater than max")
+        return self
+
+    expects: ClassVar[str | None] = "photo"
+    holds_list: ClassVar[bool] = True
+
+    def start(self, current: Any) -> dict[str, Any]:
         return {"photos": list(current) if isinstance(current, list) else []}
 
-    def hint(self, step: Any, io: StepIO) -> str | None:
+    def hint(self, io: StepIO) -> str | None:
         count = len(io.draft.get("photos", []))
         if count:
             return io.tr.n_(
@@ -25,44 +47,47 @@ class PhotosKind(StepKind):
         return io.tr.n_(
             "Send up to {n} photo, then press “Done”.",
             "Send up to {n} photos, then press “Done”.",
-            step.max,
+            self.max,
         )
 
-    def buttons(self, step: Any, io: StepIO) -> Rows:
+    def buttons(self, io: StepIO) -> Rows:
         return [[(io.tr._("✓ Done"), "done")]]
 
-    def on_photo(self, step: Any, io: StepIO, attachment: dict[str, Any]) -> Result:
+    def on_photo(self, io: StepIO, attachment: dict[str, Any]) -> Result:
         photos = list(io.draft.get("photos", []))
-        if len(photos) >= step.max:
+        if len(photos) >= self.max:
             return Invalid(
                 io.tr.n_(
                     "This step takes at most {n} photo; the extra one was kept with the case.",
                     "This step takes at most {n} photos; the extra one was kept with the case.",
-                    step.max,
+                    self.max,
                 )
             )
         photos.append(attachment)
         io.draft["photos"] = photos
-        if len(photos) == step.max:
+        if len(photos) == self.max:
             return Answered(photos)
         return Stay(notice=io.tr._("Photo {n} saved.", n=len(photos)))
 
-    def on_action(self, step: Any, io: StepIO, action: str) -> Result | None:
+    def on_action(self, io: StepIO, action: str) -> Result | None:
         if action != "done":
             return None
         photos = list(io.draft.get("photos", []))
-        if len(photos) < max(step.min, 1):
+        if len(photos) < max(self.min, 1):
             return Invalid(
                 io.tr.n_(
                     "Send at least {n} photo first.",
                     "Send at least {n} photos first.",
-                    max(step.min, 1),
+                    max(self.min, 1),
                 )
             )
         return Answered(photos)
 
-    def on_text(self, step: Any, io: StepIO, text: str) -> Result:
+    def on_text(self, io: StepIO, text: str) -> Result:
         return Invalid(io.tr._("Please send a photo here (or press “Done”)."))
 
-    def format(self, step: Any, tr: Translator, value: Any) -> str:
+    def format(self, tr: Translator, value: Any) -> str:
         return tr.n_("{n} photo", "{n} photos", len(value or []))
+
+    def candidate_answers(self, constants: list[Any]) -> list[Any]:
+        return list_candidates(constants)
