@@ -24,7 +24,7 @@ def show_step(ctx: Ctx, *, replace: bool = False, again: bool = False) -> None:
     if body:
         lines += ["", *body]
     revisiting = step.id in stored
-    if revisiting:
+    if revisiting and not step.shows_answer:
         current = format_value(step, tr, stored[step.id])
         lines += ["", tr._("Recorded answer: {value}", value=current)]
     hint = step.hint(io)

@@ -23,10 +23,14 @@ def test_a_person_reads_with_short_labels_not_the_question_hint() -> None:
     assert isinstance(reporter, PeopleStep)
     person = {"name": "张三", "status": "业主 1203室", "contact": "13800000000"}
     assert KINDS["people"].format(reporter, ZH, [person]) == (
-        "  1. 张三（身份:业主 1203室;联系方式:13800000000）"
+        "张三（身份:业主 1203室;联系方式:13800000000）"
     )
     assert KINDS["people"].format(reporter, EN, [person]) == (
-        "  1. 张三 (Status: 业主 1203室; Contact: 13800000000)"
+        "张三 (Status: 业主 1203室; Contact: 13800000000)"
+    )
+    # Several people: one numbered line each, below the label.
+    assert KINDS["people"].format(reporter, EN, [person, {"name": "李四"}]) == (
+        "  1. 张三 (Status: 业主 1203室; Contact: 13800000000)\n  2. 李四"
     )
     # The question still carries the hint.
     assert reporter.fields[1].text["zh"] == "身份（业主/住户/顾客,房号）"

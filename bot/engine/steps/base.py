@@ -98,6 +98,8 @@ class StepBase(Strict):
     expects: ClassVar[str | None] = "text"
     # The answer is a list (conditions may count it).
     holds_list: ClassVar[bool] = False
+    # The question's body shows the recorded answer already (no "Recorded answer" line).
+    shows_answer: ClassVar[bool] = False
 
     # --- asking and answering ----------------------------------------------------------------
 

@@ -42,6 +42,8 @@ class PeopleStep(StepBase):
     _check_none = field_validator("none_option")(lambda v: v if v is None else check_text(v))
 
     holds_list: ClassVar[bool] = True
+    # The people listed above the question are the recorded answer: not said twice.
+    shows_answer: ClassVar[bool] = True
 
     def start(self, current: Any) -> dict[str, Any]:
         people = list(current) if isinstance(current, list) else []
@@ -57,7 +59,10 @@ class PeopleStep(StepBase):
 
     def body(self, io: StepIO) -> list[str]:
         people = io.draft.get("people", [])
-        lines = [f"{n}. {self._line(io.tr, person)}" for n, person in enumerate(people, 1)]
+        if self.max == 1:
+            lines = [self._line(io.tr, person) for person in people]
+        else:
+            lines = [f"{n}. {self._line(io.tr, person)}" for n, person in enumerate(people, 1)]
         field = self._field(io)
         if field is not None:
             number = len(people) + 1
@@ -67,7 +72,15 @@ class PeopleStep(StepBase):
     def hint(self, io: StepIO) -> str | None:
         if self._field(io) is not None:
             return io.tr._("Type it.")
-        return io.tr._("Add another person, or press “Done”.")
+        if len(io.draft.get("people", [])) < self.max:
+            return io.tr._("Add another person, or press “Done”.")
+        if self.max == 1:
+            return io.tr._("Press “Done” to keep this person, or type a new name to replace them.")
+        return io.tr.n_(
+            "The list is full ({n} person). Press “Done”, or “Remove last” to change it.",
+            "The list is full ({n} people). Press “Done”, or “Remove last” to change it.",
+            self.max,
+        )
 
     def buttons(self, io: StepIO) -> Rows:
         tr = io.tr
@@ -86,14 +99,31 @@ class PeopleStep(StepBase):
             rows.append([(tr._("➕ Add another"), "add")])
         row = [(tr._("✓ Done"), "done")]
         if io.draft.get("people"):
-            row.insert(0, (tr._("Remove last"), "remove_last"))
+            remove = tr._("Remove") if self.max == 1 else tr._("Remove last")
+            row.insert(0, (remove, "remove_last"))
         rows.append(row)
         return rows
 
     def on_text(self, io: StepIO, text: str) -> Result:
         field = self._field(io)
         if field is None:
-            return Invalid(io.tr._("Press “Add another” to add a person, or “Done”."))
+            # Typing with no detail asked starts the next person (a full one-person list: the
+            # person is replaced), as "Add another" would.
+            people = list(io.draft.get("people", []))
+            if len(people) >= self.max and self.max > 1:
+                return Invalid(
+                    io.tr.n_(
+                        "The list is full ({n} person). Press “Done”, or “Remove last” to "
+                        "change it.",
+                        "The list is full ({n} people). Press “Done”, or “Remove last” to "
+                        "change it.",
+                        self.max,
+                    )
+                )
+            if not text.strip():
+                return Invalid(io.tr._("The answer is empty. Please type it."))
+            io.draft.update(people=people[: self.max - 1], person={}, field=0)
+            field = self.fields[0]
         value = text.strip()
         if not value:
             return Invalid(io.tr._("The answer is empty. Please type it."))
@@ -174,6 +204,8 @@ class PeopleStep(StepBase):
             if value == [] and self.none_option:
                 return tr.pick(self.none_option)
             return tr._("none")
+        if len(value) == 1:
+            return self._line(tr, value[0])
         return "\n".join(f"  {n}. {self._line(tr, p)}" for n, p in enumerate(value, 1))
 
     def texts(self) -> Iterator[OwnText]:
