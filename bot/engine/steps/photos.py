@@ -38,6 +38,13 @@ class PhotosStep(StepBase):
 
     def hint(self, io: StepIO) -> str | None:
         count = len(io.draft.get("photos", []))
+        if 0 < count < self._needed():
+            return io.tr.n_(
+                "{n} photo received. Send at least {needed} in all.",
+                "{n} photos received. Send at least {needed} in all.",
+                count,
+                needed=self._needed(),
+            )
         if count:
             return io.tr.n_(
                 "{n} photo received. Send more or press “Done”.",
@@ -51,7 +58,13 @@ class PhotosStep(StepBase):
         )
 
     def buttons(self, io: StepIO) -> Rows:
+        # "Done" once it can be done: before the first photo an optional step offers "Skip".
+        if len(io.draft.get("photos", [])) < self._needed():
+            return []
         return [[(io.tr._("✓ Done"), "done")]]
+
+    def _needed(self) -> int:
+        return max(self.min, 1)
 
     def on_photo(self, io: StepIO, attachment: dict[str, Any]) -> Result:
         photos = list(io.draft.get("photos", []))
@@ -73,18 +86,22 @@ class PhotosStep(StepBase):
         if action != "done":
             return None
         photos = list(io.draft.get("photos", []))
-        if len(photos) < max(self.min, 1):
+        if len(photos) < self._needed():
             return Invalid(
                 io.tr.n_(
                     "Send at least {n} photo first.",
                     "Send at least {n} photos first.",
-                    max(self.min, 1),
+                    self._needed(),
                 )
             )
         return Answered(photos)
 
     def on_text(self, io: StepIO, text: str) -> Result:
-        return Invalid(io.tr._("Please send a photo here (or press “Done”)."))
+        if len(io.draft.get("photos", [])) >= self._needed():
+            return Invalid(io.tr._("Please send a photo here (or press “Done”)."))
+        if not self.required:
+            return Invalid(io.tr._("Please send a photo here, or press “Skip”."))
+        return Invalid(io.tr._("Please send a photo here."))
 
     def format(self, tr: Translator, value: Any) -> str:
         return tr.n_("{n} photo", "{n} photos", len(value or []))
