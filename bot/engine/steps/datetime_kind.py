@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
-from bot.engine.steps.base import Answered, Invalid, Result, Rows, StepBase, StepIO, fold
+from pydantic import BeforeValidator, Field
+
+from bot.engine.steps.base import (
+    Answered,
+    Invalid,
+    OwnProblem,
+    Result,
+    Rows,
+    Stay,
+    StepBase,
+    StepIO,
+    fold,
+)
 from bot.i18n import Translator
+
+if TYPE_CHECKING:
+    from bot.flows.schema import Playbook
 
 _NOW_WORDS = {"now", "现在", "刚才", "此刻"}
 # Optional date (Y-M-D or M-D, with - / . or 年月日), then H:M (":" or 点/时, optional 分).
@@ -68,26 +84,108 @@ def parse_moment(text: str, now: datetime, tz: ZoneInfo, past_only: bool) -> dat
     return moment
 
 
+def _step_ids(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
 class DateTimeStep(StepBase):
     kind: Literal["datetime"]
     past_only: bool = True  # an incident time cannot lie in the future
+    # Earlier time steps this moment cannot come before (the foreman arrives after the report
+    # was received). An answer out of order is not refused, but asked about: "Keep" or "Change".
+    not_before: Annotated[list[str], BeforeValidator(_step_ids)] = Field(default_factory=list)
 
     expects: ClassVar[str | None] = "datetime"
 
+    def body(self, io: StepIO) -> list[str]:
+        pending = _moment(io.draft.get("pending"))
+        conflict = None if pending is None else self._conflict(io, pending)
+        if pending is None or conflict is None:
+            return []
+        earlier, label, other = conflict
+        shown = io.tr.datetime(pending, "short")
+        if earlier:
+            return [
+                io.tr._(
+                    "{time} is earlier than {label} ({other}). Keep it?",
+                    time=shown,
+                    label=label,
+                    other=other,
+                )
+            ]
+        return [
+            io.tr._(
+                "{time} is later than {label} ({other}). Keep it?",
+                time=shown,
+                label=label,
+                other=other,
+            )
+        ]
+
     def buttons(self, io: StepIO) -> Rows:
+        if io.draft.get("pending") is not None:
+            return [[(io.tr._("✓ Keep"), "order:keep"), (io.tr._("✎ Change"), "order:change")]]
         return [[(io.tr._("🕒 Now"), "now")]]
 
     def hint(self, io: StepIO) -> str | None:
+        if io.draft.get("pending") is not None:
+            return io.tr._("Press “Keep” or “Change”, or type another time.")
         return io.tr._("Press “Now”, or type a time such as 22:15 or 11-21 22:15.")
 
     def on_action(self, io: StepIO, action: str) -> Result | None:
+        pending = io.draft.get("pending")
         if action == "now":
-            return Answered(io.now.isoformat())
+            return self._checked(io, io.now)
+        if action == "order:keep" and pending is not None:
+            return Answered(pending)
+        if action == "order:change" and pending is not None:
+            io.draft.pop("pending")
+            return Stay()
         return None
+
+    def _checked(self, io: StepIO, moment: datetime) -> Result:
+        """The answer, unless it contradicts another time of the report: then ask first."""
+        if self._conflict(io, moment) is None:
+            io.draft.pop("pending", None)
+            return Answered(moment.isoformat())
+        io.draft["pending"] = moment.isoformat()
+        return Stay()
+
+    def _conflict(self, io: StepIO, moment: datetime) -> tuple[bool, str, str] | None:
+        """(earlier?, the other step's label, its time) for the first time ``moment``
+        contradicts: one of ``not_before`` that is later, or a step naming this one in its
+        ``not_before`` that is earlier."""
+        if io.book is None:
+            return None
+        for other in io.book.steps:
+            if not isinstance(other, DateTimeStep) or other.id not in io.answers:
+                continue
+            when = _moment(io.answers[other.id])
+            if when is None:
+                continue
+            if other.id in self.not_before and moment < when:
+                earlier = True
+            elif self.id in other.not_before and moment > when:
+                earlier = False
+            else:
+                continue
+            return earlier, io.tr.pick(other.label or other.text), io.tr.datetime(when, "short")
+        return None
+
+    def problems(self, book: Playbook, index: int) -> Iterator[OwnProblem]:
+        positions = {step.id: number for number, step in enumerate(book.steps)}
+        for number, name in enumerate(self.not_before):
+            where, field = ("not_before", number), f"not_before[{number}]"
+            if name not in positions:
+                yield where, field, f"unknown step {name!r}"
+            elif positions[name] >= index:
+                yield where, field, f"names {name!r}, which is not asked before it"
+            elif not isinstance(book.steps[positions[name]], DateTimeStep):
+                yield where, field, f"names {name!r}, which is not a datetime step"
 
     def on_text(self, io: StepIO, text: str) -> Result:
         if fold(text) in _NOW_WORDS:
-            return Answered(io.now.isoformat())
+            return self._checked(io, io.now)
         try:
             moment = parse_moment(text, io.now, io.tr.tz, self.past_only)
         except Implausible as implausible:
@@ -104,7 +202,7 @@ class DateTimeStep(StepBase):
         latest = io.now + (_FUTURE_TOLERANCE if self.past_only else FUTURE_LIMIT)
         if moment > latest:
             return self._too_late(io)
-        return Answered(moment.isoformat())
+        return self._checked(io, moment)
 
     def _too_late(self, io: StepIO) -> Invalid:
         if self.past_only:
@@ -116,3 +214,12 @@ class DateTimeStep(StepBase):
             return tr.datetime(datetime.fromisoformat(value))
         except (TypeError, ValueError, OverflowError):
             return str(value)  # a value recorded before the bounds existed: shown as stored
+
+
+def _moment(value: Any) -> datetime | None:
+    """A recorded time as an aware datetime; None for anything else."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo is not None else None
