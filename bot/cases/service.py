@@ -305,3 +305,25 @@ def update_playbook_version(session: Session, case: Case, version: int, *, now: 
         now=now,
         data={"from": previous, "to": version},
     )
+
+
+def cancel_case(
+    session: Session,
+    case: Case,
+    *,
+    reason: str,
+    note: str | None,
+    actor_id: int,
+    now: datetime,
+) -> None:
+    """Mark a case cancelled by its reporter, the reason (and a note for "other") in the data
+    of its ``cancelled`` event."""
+    previous = case.status
+    case.status = CaseStatus.CANCELLED
+    case.updated_at = now
+    case.closed_at = now
+    session.add(case)
+    data: dict[str, Any] = {"from": previous, "reason": reason}
+    if note:
+        data["note"] = note
+    add_event(session, case, str(CaseStatus.CANCELLED), actor_id=actor_id, now=now, data=data)

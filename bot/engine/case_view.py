@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.cases import service as cases
 from bot.cases.models import Case, CaseEvent, CaseStatus
+from bot.engine.closing import reason_text
 from bot.engine.context import Ctx
 from bot.engine.incoming import Place
 from bot.engine.navigation import effective_answers
@@ -55,7 +56,9 @@ def record(ctx: Ctx, case: Case) -> list[Outgoing]:
     else:
         answers = stored
         lines = [tr._("Case {number}", number=case.number), case.playbook_id]
-    lines.insert(1, tr._("Status: {status}", status=status_name(tr, case.status)))
+    status = status_name(tr, case.status)
+    reason = _cancel_reason(tr, events) if case.status == CaseStatus.CANCELLED else None
+    lines.insert(1, tr._("Status: {status}", status=tr.aside(status, reason) if reason else status))
     lines += ["", tr._("【Alerts】"), *_alert_lines(ctx, case, people)]
     lines += ["", tr._("【Timeline】"), *_timeline(tr, events, people, book)]
     out = [Outgoing(text=part, private=True) for part in chunk(lines)]
@@ -73,6 +76,11 @@ def record(ctx: Ctx, case: Case) -> list[Outgoing]:
     for place in _places(answers):
         out.append(Outgoing(text="", place=place, private=True))
     return out
+
+
+def _cancel_reason(tr: Translator, events: list[CaseEvent]) -> str | None:
+    cancelled = [e for e in events if e.kind == CaseStatus.CANCELLED]
+    return reason_text(tr, cancelled[-1].data) if cancelled else None
 
 
 def _on_path(step_id: str, answers: dict[str, Any]) -> bool:
@@ -184,6 +192,7 @@ def _event_text(tr: Translator, event: CaseEvent, people: dict[int, Any], book: 
         "alert_unanswered": tr._("nobody acknowledged the alert; its chain has ended"),
         "completed": tr._("submitted the report"),
         "cancelled": tr._("cancelled the report"),
+        "cancelled_why": tr._("cancelled the report: {reason}", reason=reason_text(tr, data) or ""),
         "classified": tr._("classified it as {level}", level=str(data.get("to"))),
         "deadline_met": tr._("met the deadline “{key}” late", key=str(data.get("key")))
         if data.get("late")
@@ -194,4 +203,7 @@ def _event_text(tr: Translator, event: CaseEvent, people: dict[int, Any], book: 
         if data.get("gap") == "rota":
             return tr._("nobody on duty as {role}; the alert went on up the chain", role=role)
         return tr._("nobody holds the role {role}; the alert went on up the chain", role=role)
+    reason = reason_text(tr, data) if kind == "cancelled" else None
+    if reason:
+        return tr._("cancelled the report: {reason}", reason=reason)
     return texts.get(kind)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine import menu, report
+from bot.engine import cancel, menu, report
 from bot.engine.context import Ctx
 from bot.engine.screen import ScreenName
 from bot.engine.step_screen import show_step
@@ -15,18 +15,22 @@ def show(ctx: Ctx) -> None:
             menu.pick(ctx)
         else:
             menu.home(ctx)
+    elif cancel.asking_note(ctx):
+        cancel.show_note(ctx)
     elif screen == ScreenName.STEP:
         show_step(ctx)
     elif screen == ScreenName.REVIEW:
         report.review(ctx)
     elif screen == ScreenName.CANCEL:
-        menu.cancel_offer(ctx)
+        cancel.offer(ctx)
     else:
         menu.resume_offer(ctx)
 
 
 def resume(ctx: Ctx) -> None:
-    """Continue the report in progress where it stopped."""
+    """Continue the report in progress where it stopped (not cancelling it after all)."""
+    if ctx.conv.screen == ScreenName.CANCEL or cancel.asking_note(ctx):
+        ctx.conv.screen = cancel.leave(ctx)
     if ctx.conv.screen == ScreenName.REVIEW:
         report.review(ctx)
     elif ctx.conv.step_id is not None:

@@ -130,19 +130,3 @@ def resume_offer(ctx: Ctx) -> None:
     screen.row((tr._("▶ Continue"), "resume"))
     screen.row((tr._("✗ Cancel report"), "cancel"))
     ctx.show(screen)
-
-
-def cancel_offer(ctx: Ctx) -> None:
-    tr = ctx.tr
-    assert ctx.case is not None
-    ctx.conv.draft = {**ctx.conv.draft, "_back": ctx.conv.screen}
-    ctx.conv.screen = ScreenName.CANCEL
-    screen = Screen(
-        text=tr._(
-            "Cancel report {number}? Everything recorded is kept; the case is marked cancelled.",
-            number=ctx.case.number,
-        ),
-        title=tr._("Cancel report"),
-    )
-    screen.row((tr._("Yes, cancel it"), "cancel:yes"), (tr._("No, continue"), "cancel:no"))
-    ctx.show(screen)

@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from bot.cases import service as cases
-from bot.cases.models import CaseStatus
+from bot.engine import cancel
 from bot.engine.actions import run_actions
 from bot.engine.answers import answers_on_path, playbook, step_io, stored_answers
+from bot.engine.closing import reset as reset  # the front door sets a report aside
 from bot.engine.context import Ctx
 from bot.engine.incoming import Incoming, Kind
 from bot.engine.navigation import effective_answers, next_step
@@ -59,6 +60,9 @@ def enter(ctx: Ctx, step_id: str, *, push: bool = True) -> None:
 
 
 def on_input(ctx: Ctx, incoming: Incoming) -> None:
+    if cancel.asking_note(ctx):  # the reason for cancelling, typed
+        cancel.on_note(ctx, incoming)
+        return
     step = _current(ctx)
     io = step_io(ctx)
     if incoming.kind is Kind.TEXT:
@@ -88,6 +92,12 @@ def on_input(ctx: Ctx, incoming: Incoming) -> None:
 
 
 def on_action(ctx: Ctx, action: str) -> None:
+    if cancel.asking_note(ctx):  # /back while typing the reason for cancelling
+        if action == "back":
+            cancel.offer(ctx)
+        else:
+            cancel.show_note(ctx, again=True)
+        return
     step = _current(ctx)
     if action == "back":
         back(ctx)
@@ -182,39 +192,6 @@ def review(ctx: Ctx) -> None:
     ctx.conv.step_id = ctx.conv.path[-1] if ctx.conv.path else None
     ctx.conv.draft = {}
     show_review(ctx, ctx.staff.name)
-
-
-def confirm(ctx: Ctx) -> None:
-    assert ctx.case is not None
-    cases.set_status(
-        ctx.session, ctx.case, CaseStatus.COMPLETED, actor_id=ctx.staff_id, now=ctx.now
-    )
-    ctx.say(ctx.tr._("Report {number} is recorded. Thank you.", number=ctx.case.number))
-    reset(ctx)
-
-
-def cancel(ctx: Ctx) -> None:
-    assert ctx.case is not None
-    cases.set_status(
-        ctx.session, ctx.case, CaseStatus.CANCELLED, actor_id=ctx.staff_id, now=ctx.now
-    )
-    ctx.say(
-        ctx.tr._(
-            "Report {number} is cancelled. It stays in the records as cancelled.",
-            number=ctx.case.number,
-        )
-    )
-    reset(ctx)
-
-
-def reset(ctx: Ctx) -> None:
-    conv = ctx.conv
-    conv.case_id = None
-    conv.screen = ScreenName.MENU
-    conv.step_id = None
-    conv.path = []
-    conv.draft = {}
-    ctx.case = None
 
 
 def reconcile(ctx: Ctx) -> bool:

@@ -7,7 +7,18 @@ the conversation as it is.
 
 from __future__ import annotations
 
-from bot.engine import admin, alerts, commands, current, duty, menu, profile, report
+from bot.engine import (
+    admin,
+    alerts,
+    cancel,
+    closing,
+    commands,
+    current,
+    duty,
+    menu,
+    profile,
+    report,
+)
 from bot.engine.callbacks import AckPress, OpenPress
 from bot.engine.context import Ctx
 from bot.engine.router import Router
@@ -50,7 +61,7 @@ def _mine(ctx: Ctx, args: str) -> None:
 @ROUTER.command("cancel")
 def _cancel(ctx: Ctx, args: str) -> None:
     if ctx.case is not None:
-        menu.cancel_offer(ctx)
+        cancel.offer(ctx)
     else:
         ctx.say(ctx.tr._("There is no report in progress."))
         menu.home(ctx)
@@ -193,22 +204,20 @@ def _resume(ctx: Ctx, argument: str) -> None:
 
 @ROUTER.action("cancel", with_case=True)
 def _cancel_action(ctx: Ctx, answer: str) -> None:
-    if answer == "yes":
-        report.cancel(ctx)
-        menu.home(ctx)
-    elif answer == "no":
-        back_to = ctx.conv.draft.get("_back", ScreenName.STEP)
-        ctx.conv.draft = {k: v for k, v in ctx.conv.draft.items() if k != "_back"}
-        ctx.conv.screen = back_to
+    if answer == "no":
         current.resume(ctx)
-    else:
-        menu.cancel_offer(ctx)
+    elif answer == closing.OTHER:
+        cancel.ask_note(ctx)
+    elif answer in closing.REASONS:
+        cancel.finish(ctx, answer)
+    else:  # "✗ Cancel report" under a question, or "← Back" from the typed reason
+        cancel.offer(ctx)
 
 
 @ROUTER.action("confirm", with_case=True)
 def _confirm(ctx: Ctx, argument: str) -> None:
     if ctx.conv.screen == ScreenName.REVIEW:
-        report.confirm(ctx)
+        closing.confirm(ctx)
         menu.home(ctx)
     else:
         current.show(ctx)

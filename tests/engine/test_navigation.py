@@ -170,7 +170,7 @@ async def test_cancel_asks_first_then_keeps_the_case(world: World) -> None:
     await chat.press("No, continue")
     assert "Colour?" in chat.question.text
     await chat.say("/cancel")
-    await chat.press("Yes, cancel it")
+    await chat.press("Started by mistake")
     assert "cancelled" in chat.text
     with world.db.transaction() as session:
         case = cases.by_number(session, world.site_id, "2611-001")
@@ -201,7 +201,7 @@ async def test_a_second_report_gets_the_next_number(world: World) -> None:
     chat = world.chat()
     await start_all_kinds(chat)
     await chat.say("/cancel")
-    await chat.press("Yes, cancel it")
+    await chat.press("Started by mistake")
     await chat.press("Report an incident")
     await chat.say("wallet stolen")
     assert chat.labels()[0] == "Security · Lost or stolen property"
