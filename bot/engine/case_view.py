@@ -3,6 +3,8 @@ what became of its alerts. Shown to whoever :func:`bot.staff.access.may_see_case
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
 from bot.cases import service as cases
@@ -17,6 +19,7 @@ from bot.escalation import service as alerts
 from bot.escalation.models import AlertStatus
 from bot.i18n import N_, Translator
 from bot.staff import service as staff_service
+from bot.staff.access import may_see_case
 from bot.staff.roles import ROLES
 
 MAX_TIMELINE = 60
@@ -31,6 +34,28 @@ STATUS: dict[str, str] = {
 
 def status_name(tr: Translator, status: str) -> str:
     return tr._(STATUS[status]) if status in STATUS else status
+
+
+# A case number as people type it: 2612-003 (full-width digits and dash read the same).
+CASE_NUMBER = re.compile(r"^\d{4}-\d{3,6}$")
+
+
+def case_number(typed: str) -> str | None:
+    """The case number someone typed, or None when it is not one."""
+    folded = unicodedata.normalize("NFKC", typed).strip().replace("－", "-").replace("—", "-")
+    return folded if CASE_NUMBER.match(folded) else None
+
+
+def show(ctx: Ctx, case: Case | None, number: str) -> None:
+    """Show a case's record to the person of ``ctx`` if they may see it; else one answer for a
+    case that is not theirs to see and for one that does not exist, so nothing leaks."""
+    if case is not None:
+        assert case.id is not None
+        roles, pinged = alerts.involvement(ctx.session, case.id)
+        if may_see_case(ctx.staff, case, notified_roles=roles, pinged=pinged):
+            ctx.out.extend(record(ctx, case))
+            return
+    ctx.say(ctx.tr._("There is no case {number} that you may see.", number=number))
 
 
 def record(ctx: Ctx, case: Case) -> list[Outgoing]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.cases import service as cases
+from bot.engine import case_view
 from bot.engine.answers import stored_answers
 from bot.engine.case_view import status_name
 from bot.engine.context import Ctx
@@ -75,12 +76,33 @@ def _group_name(ctx: Ctx, group: str, *, icon: bool = False) -> str:
 
 
 def search(ctx: Ctx, words: str) -> None:
+    """Typed words outside a report: a case number opens that case; else they find procedures."""
+    number = case_view.case_number(words)
+    if number is not None:
+        open_number(ctx, number)
+        return
     found = ctx.registry.search(words)
     tr = ctx.tr
     if not found:
         pick(ctx, intro=tr._("No procedure matches “{words}”.", words=words.strip()[:60]))
     else:
         pick(ctx, found)
+
+
+def open_number(ctx: Ctx, number: str) -> None:
+    """A case by the number someone typed, at their own site, if they may see it."""
+    assert ctx.site.id is not None
+    case_view.show(ctx, cases.by_number(ctx.session, ctx.site.id, number), number)
+
+
+def open_listed(ctx: Ctx, case_id: str) -> None:
+    """A case pressed in "My reports" (its access is checked again: roles change)."""
+    try:
+        case = cases.get(ctx.session, int(case_id))
+    except (LookupError, ValueError):
+        case = None
+    number = case.number if case is not None else "?"
+    case_view.show(ctx, case if case is not None and case.site_id == ctx.site.id else None, number)
 
 
 def mine(ctx: Ctx) -> None:
@@ -102,6 +124,8 @@ def mine(ctx: Ctx) -> None:
             )
         text = "\n".join(lines)
     screen = Screen(text=text, title=tr._("My reports"))
+    for case in rows:
+        screen.row((f"📂 {case.number}", f"case:{case.id}"))
     screen.row((tr._("← Menu"), "menu:home"))
     ctx.conv.screen = ScreenName.MENU
     ctx.show(screen)

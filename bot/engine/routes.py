@@ -174,6 +174,11 @@ def _playbook(ctx: Ctx, book_id: str) -> None:
         menu.pick(ctx)
 
 
+@ROUTER.action("case")
+def _case(ctx: Ctx, case_id: str) -> None:
+    menu.open_listed(ctx, case_id)
+
+
 @ROUTER.action("lang")
 def _language(ctx: Ctx, locale: str) -> None:
     profile.set_language(ctx, locale, _catalogs(ctx))

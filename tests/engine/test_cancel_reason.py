@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from bot.cases import service as cases
 from bot.cases.models import CaseStatus
-from bot.engine import case_view
 from tests.engine.test_navigation import start_all_kinds
-from tests.support import World
+from tests.support import Chat, World
 
 
 async def cancelled(world: World) -> tuple[str, dict[str, object]]:
@@ -18,24 +17,10 @@ async def cancelled(world: World) -> tuple[str, dict[str, object]]:
         return case.status, {"kind": event.kind, **event.data}
 
 
-async def record(world: World) -> str:
-    from bot.engine.context import Ctx
-
-    with world.db.transaction() as session:
-        case = cases.by_number(session, world.site_id, "2611-001")
-        assert case is not None
-        ctx = Ctx(
-            session=session,
-            staff=world.guard,
-            site=world.site,
-            conv=None,  # type: ignore[arg-type]
-            tr=world.engine.catalogs.translator("en", "Asia/Shanghai"),
-            now=world.clock.now(),
-            registry=world.registry,
-            media=world.engine.media,
-            max_file_bytes=1,
-        )
-        return "\n".join(message.text for message in case_view.record(ctx, case))
+async def record(chat: Chat) -> str:
+    """The case's record, as its reporter opens it by typing its number."""
+    await chat.say("2611-001")
+    return chat.text
 
 
 async def test_cancelling_asks_why_and_keeps_the_reason(world: World) -> None:
@@ -56,7 +41,7 @@ async def test_cancelling_asks_why_and_keeps_the_reason(world: World) -> None:
     status, event = await cancelled(world)
     assert status == CaseStatus.CANCELLED
     assert event == {"kind": "cancelled", "from": "in_progress", "reason": "false_alarm"}
-    shown = await record(world)
+    shown = await record(chat)
     assert "Status: cancelled (False alarm)" in shown
     assert "Li Wei · cancelled the report: False alarm" in shown
 
@@ -80,7 +65,7 @@ async def test_another_reason_is_typed(world: World) -> None:
     status, event = await cancelled(world)
     assert status == CaseStatus.CANCELLED
     assert event["reason"] == "other" and event["note"] == "the guest found the wallet in her bag"
-    shown = await record(world)
+    shown = await record(chat)
     assert "Status: cancelled (the guest found the wallet in her bag)" in shown
 
 
