@@ -12,12 +12,13 @@ from typing import Any
 from bot.cases import service as cases
 from bot.engine.brief import brief
 from bot.engine.context import Ctx
+from bot.engine.steps.base import StepBase
 from bot.escalation import service as alerts
 from bot.flows.conditions import evaluate
 from bot.flows.schema import ClassifyAction, DeadlineAction, NotifyAction
 
 
-def run_actions(ctx: Ctx, step: Any, answers: dict[str, Any]) -> None:
+def run_actions(ctx: Ctx, step: StepBase, answers: dict[str, Any]) -> None:
     if not step.actions or ctx.case is None:
         return
     case = ctx.case

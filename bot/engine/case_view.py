@@ -17,6 +17,7 @@ from bot.engine.outgoing import Outgoing, PhotoOut
 from bot.engine.summary import chunk, summary_lines
 from bot.escalation import service as alerts
 from bot.escalation.models import AlertStatus
+from bot.flows.schema import Playbook
 from bot.i18n import N_, Translator
 from bot.staff import service as staff_service
 from bot.staff.access import may_see_case
@@ -151,7 +152,7 @@ _ROUTINE = ("answered", "answer_changed", "skipped", "attachment_added", "action
 
 
 def _timeline(
-    tr: Translator, events: list[CaseEvent], people: dict[int, Any], book: Any
+    tr: Translator, events: list[CaseEvent], people: dict[int, Any], book: Playbook | None
 ) -> list[str]:
     lines = []
     run: list[CaseEvent] = []
@@ -203,7 +204,9 @@ def _names(tr: Translator, event: CaseEvent, people: dict[int, Any]) -> str:
     return tr.join(names) or "—"
 
 
-def _event_text(tr: Translator, event: CaseEvent, people: dict[int, Any], book: Any) -> str | None:
+def _event_text(
+    tr: Translator, event: CaseEvent, people: dict[int, Any], book: Playbook | None
+) -> str | None:
     data, kind = event.data, event.kind
     role = tr._(ROLES.get(data.get("role", ""), data.get("role", "")))
     texts: dict[str, str] = {

@@ -53,7 +53,7 @@ class PeopleStep(StepBase):
     def wants(self, io: StepIO) -> str | None:
         return "text" if io.draft.get("field") is not None else None
 
-    def _field(self, io: StepIO) -> Any:
+    def _field(self, io: StepIO) -> PersonField | None:
         index = io.draft.get("field")
         return None if index is None else self.fields[index]
 
