@@ -90,9 +90,14 @@ def search(ctx: Ctx, words: str) -> None:
 
 
 def open_number(ctx: Ctx, number: str) -> None:
-    """A case by the number someone typed, at their own site, if they may see it."""
+    """A case by the number someone typed, at their own site, if they may see it; then the
+    screen they were on again, its buttons below the record."""
     assert ctx.site.id is not None
     case_view.show(ctx, cases.by_number(ctx.session, ctx.site.id, number), number)
+    if ctx.conv.screen == ScreenName.PICK:
+        pick(ctx)
+    else:
+        home(ctx)
 
 
 def open_listed(ctx: Ctx, case_id: str) -> None:
@@ -103,6 +108,7 @@ def open_listed(ctx: Ctx, case_id: str) -> None:
         case = None
     number = case.number if case is not None else "?"
     case_view.show(ctx, case if case is not None and case.site_id == ctx.site.id else None, number)
+    mine(ctx)  # the list again, below the record
 
 
 def mine(ctx: Ctx) -> None:

@@ -4,7 +4,6 @@ theirs to see as for one that does not exist."""
 
 from __future__ import annotations
 
-from bot.engine.incoming import Incoming
 from bot.sites import service as sites
 from tests.engine.test_navigation import start_all_kinds
 from tests.support import Chat, World, add_staff
@@ -22,13 +21,13 @@ async def test_my_reports_open_each_case(world: World) -> None:
     await chat.press("My reports")
     assert "2611-001 · All step kinds · cancelled" in chat.text
     assert "📂 2611-001" in chat.labels()
-    token = chat.token("📂 2611-001")
     await chat.press("📂 2611-001")
     shown = chat.text
     assert "Case 2611-001" in shown and "Status: cancelled (False alarm)" in shown
     assert "【Timeline】" in shown
-    # The list's buttons still work: the record is no new screen.
-    chat.last = await world.engine.handle(Incoming.press(chat.user, token))
+    # The list again below the record, its buttons at hand.
+    assert chat.question.title == "My reports"
+    await chat.press("📂 2611-001")
     assert "Case 2611-001" in chat.text
 
 
@@ -41,7 +40,8 @@ async def test_a_typed_case_number_opens_it_outside_a_report(world: World) -> No
     await chat.say("２６１１－００１")  # full-width, as a Chinese keyboard types it
     assert "Case 2611-001" in chat.text
     await chat.say("2611-999")
-    assert chat.text == "There is no case 2611-999 that you may see."
+    assert chat.last[0].text == "There is no case 2611-999 that you may see."
+    assert "📝 Report an incident" in chat.labels()  # where they were, again
 
 
 async def test_a_case_number_says_nothing_to_those_who_may_not_see_it(world: World) -> None:
@@ -50,7 +50,7 @@ async def test_a_case_number_says_nothing_to_those_who_may_not_see_it(world: Wor
     other_guard = world.chat(telegram_id=2002)
     await other_guard.say("/start")
     await other_guard.say("2611-001")
-    assert other_guard.text == "There is no case 2611-001 that you may see."
+    assert other_guard.last[0].text == "There is no case 2611-001 that you may see."
     await add_staff(world, 2003, "Wu Gang", "manager")
     manager = world.chat(telegram_id=2003)
     await manager.say("/start")
@@ -70,7 +70,7 @@ async def test_a_case_number_says_nothing_to_those_who_may_not_see_it(world: Wor
     far = world.chat(telegram_id=2004)
     await far.say("/start")
     await far.say("2611-001")
-    assert far.text == "没有您可以查看的案件 2611-001。"
+    assert far.last[0].text == "没有您可以查看的案件 2611-001。"
 
 
 async def test_inside_a_report_a_number_is_the_answer(world: World) -> None:
