@@ -10,6 +10,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy import update as sa_update
 from sqlmodel import Session, col, select
 
+from bot.cases.chain import GENESIS, event_hash
 from bot.cases.models import (
     Answer,
     Attachment,
@@ -23,6 +24,7 @@ from bot.sites.models import Site
 
 ANSWERS = Answer.__table__  # type: ignore[attr-defined]
 EVENTS = CaseEvent.__table__  # type: ignore[attr-defined]
+CASES = Case.__table__  # type: ignore[attr-defined]
 
 
 def open_case(
@@ -226,13 +228,47 @@ def add_event(
     step_id: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> None:
-    """Append to the case's timeline (a plain insert: the timeline is only ever appended to)."""
+    """Append to the case's timeline, chained to the event before it (bot/cases/chain.py).
+
+    The first append of a unit locks the case's row, so that two transactions appending to
+    one case (a guard answering while an alert climbs) never both chain to the same event.
+    """
     assert case.id is not None
-    session.connection().execute(
+    connection = session.connection()
+    heads: dict[int, str] = session.info.setdefault("chain_heads", {})
+    previous = heads.get(case.id)
+    if previous is None:
+        connection.execute(sa_select(CASES.c.id).where(CASES.c.id == case.id).with_for_update())
+        last = connection.execute(
+            sa_select(EVENTS.c.hash)
+            .where(EVENTS.c.case_id == case.id)
+            .order_by(EVENTS.c.id.desc())
+            .limit(1)
+        ).scalar()
+        previous = last or GENESIS
+    payload = data or {}
+    digest = event_hash(
+        previous,
+        case_id=case.id,
+        at=now,
+        actor_id=actor_id,
+        kind=kind,
+        step_id=step_id,
+        data=payload,
+    )
+    connection.execute(
         sa_insert(EVENTS).values(
-            case_id=case.id, at=now, actor_id=actor_id, kind=kind, step_id=step_id, data=data or {}
+            case_id=case.id,
+            at=now,
+            actor_id=actor_id,
+            kind=kind,
+            step_id=step_id,
+            data=payload,
+            prev_hash=previous,
+            hash=digest,
         )
     )
+    heads[case.id] = digest
 
 
 def timeline(session: Session, case_id: int) -> list[CaseEvent]:

@@ -34,7 +34,7 @@ def build_parser(tr: Translator) -> argparse.ArgumentParser:
     )
     parser.add_argument("--config", type=Path, help=tr._("TOML settings file (or $DUTYBOT_CONFIG)"))
     commands = parser.add_subparsers(dest="command", required=True)
-    for add_group in (_db, _flows, _console, _site, _staff, _chains, _rota, _run):
+    for add_group in (_db, _flows, _console, _site, _staff, _chains, _rota, _verify, _run):
         add_group(commands, tr)
     return parser
 
@@ -186,6 +186,15 @@ def _rota(commands: Commands, tr: Translator) -> None:
     for sub in (add, swap, show, remove):
         sub.add_argument("--site", help=tr._("site code (default: the only site)"))
         sub.set_defaults(handler="bot.cli.rota:rota_command")
+
+
+def _verify(commands: Commands, tr: Translator) -> None:
+    verify = commands.add_parser(
+        "verify", help=tr._("check cases against their hash chains; exit 1 naming a broken link")
+    )
+    verify.add_argument("case", nargs="?", help=tr._("a case number, e.g. 2612-003 (default: all)"))
+    verify.add_argument("--site", help=tr._("site code (default: every site)"))
+    verify.set_defaults(handler="bot.cli.verify:verify_command")
 
 
 def _run(commands: Commands, tr: Translator) -> None:
