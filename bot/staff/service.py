@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
 from bot.sites.models import Site
+from bot.staff import invites
 from bot.staff.models import Staff
 
 
@@ -55,12 +56,14 @@ def add(
     return member
 
 
-def revoke(session: Session, staff_id: int) -> Staff | None:
-    """Take away access; the record (and everything it reported) stays."""
+def revoke(session: Session, staff_id: int, now: datetime | None = None) -> Staff | None:
+    """Take away access; the record (and everything it reported) stays. The invites they made
+    that were not used yet are cancelled (``now``: when; the system clock when not given)."""
     member = session.get(Staff, staff_id)
     if member is not None:
         member.active = False
         session.add(member)
+        invites.cancel_made_by(session, staff_id, now or datetime.now(UTC))
     return member
 
 
