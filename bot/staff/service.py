@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
@@ -10,6 +10,7 @@ from sqlalchemy import update as sa_update
 from sqlmodel import Session, col, select
 
 from bot.sites.models import Site
+from bot.staff import invites
 from bot.staff.models import Staff
 
 
@@ -74,12 +75,14 @@ def add(
     return member
 
 
-def revoke(session: Session, staff_id: int) -> Staff | None:
-    """Take away access; the record (and everything it reported) stays."""
+def revoke(session: Session, staff_id: int, now: datetime | None = None) -> Staff | None:
+    """Take away access; the record (and everything it reported) stays. The invites they made
+    that were not used yet are cancelled (``now``: when; the system clock when not given)."""
     member = session.get(Staff, staff_id)
     if member is not None:
         member.active = False
         session.add(member)
+        invites.cancel_made_by(session, staff_id, now or datetime.now(UTC))
     return member
 
 
