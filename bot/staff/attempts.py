@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.staff.models import CodeAttempts
 from bot.storage.upsert import insert_for
@@ -66,3 +66,19 @@ def refused_until(session: Session, telegram_id: int, now: datetime) -> datetime
     free = recent[-LIMIT] + WINDOW
     minute = free.replace(second=0, microsecond=0)
     return minute if minute == free else minute + timedelta(minutes=1)
+
+
+def forget_before(session: Session, cutoff: datetime) -> int:
+    """Delete the rows of users whose newest try is older than ``cutoff`` (they count for
+    nothing any more); how many went. A refused try is a try too."""
+    stale = []
+    for row in session.exec(select(CodeAttempts)):
+        times = [datetime.fromisoformat(stamp) for stamp in row.recent]
+        if row.refused_at is not None:
+            times.append(row.refused_at)
+        if not times or max(times) < cutoff:
+            stale.append(row.telegram_id)
+    if stale:
+        table = CodeAttempts.__table__  # type: ignore[attr-defined]
+        session.connection().execute(table.delete().where(table.c.telegram_id.in_(stale)))
+    return len(stale)
