@@ -17,6 +17,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock
 from bot.inbox import service as inbox
+from bot.staff import attempts
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,12 @@ async def forget_old_events(db: Database, clock: Clock) -> int:
     return removed
 
 
+async def forget_old_code_attempts(db: Database, clock: Clock) -> int:
+    """Tries at codes older than the rate limit's window count for nothing: drop their rows."""
+    cutoff = clock.now() - attempts.WINDOW
+    return await db.run(lambda session: attempts.forget_before(session, cutoff))
+
+
 @dataclass(frozen=True)
 class Tick:
     """A job run every ``seconds``, from the start (what fell due while down is done first)."""
@@ -43,6 +50,7 @@ class Tick:
 
 def housekeeping(db: Database, clock: Clock) -> Tick:
     async def run() -> int:
+        await forget_old_code_attempts(db, clock)
         return await forget_old_events(db, clock)
 
     return Tick("forget_old_events", 6 * 3600, run)

@@ -68,6 +68,18 @@ async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Da
         yield database
 
 
+@pytest.fixture(params=[pytest.param("postgres", marks=pytest.mark.postgres)])
+async def pg_world(tmp_path: Path) -> AsyncIterator[World]:
+    """The world on PostgreSQL alone (for what only PostgreSQL has: roles, row locks)."""
+    async with pg_schema() as schema:
+        database = Database(PG_URL, schema=schema)
+        try:
+            await upgrade(database)
+            yield await make_world(database, tmp_path, START)
+        finally:
+            await database.dispose()
+
+
 @pytest.fixture
 async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
     database = Database(f"sqlite:///{tmp_path / 'dutybot.db'}")

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
+from bot.staff import invites
+from bot.storage.db import Database
 
 
 @pytest.fixture
@@ -175,3 +179,76 @@ def test_argparse_speaks_the_deployment_language(
     err = capsys.readouterr().err
     assert err.startswith("usage: dutybot staff add [-h]")
     assert "error: the following arguments are required: --telegram-id, --role" in err
+
+
+def test_invites_are_listed_cancelled_and_die_with_their_maker(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: no way to see or cancel an invite, and a revoked admin's invites kept working."""
+    monkeypatch.setenv("DUTYBOT_SITE__LOCALE", "en")
+    dutybot(capsys, "db", "upgrade")
+    dutybot(capsys, "site", "add", "HQ", "HQ Hotel")
+    dutybot(capsys, "site", "add", "B", "B Tower")
+    dutybot(capsys, "staff", "add", "--telegram-id", "1", "--name", "Wu", "--role", "admin",
+            "--site", "HQ")  # fmt: skip
+    assert dutybot(capsys, "staff", "invites")[1] == "No invite is outstanding.\n"
+    dutybot(capsys, "staff", "invite", "--role", "guard", "--site", "HQ", "--hours", "2")
+    dutybot(capsys, "staff", "invite", "--role", "foreman", "--site", "B", "--hours", "3")
+    asyncio.run(_invite_made_in_chat(deployment, maker=1, site=1))
+    table = dutybot(capsys, "staff", "invites")[1].splitlines()
+    assert table[0].split() == ["Id", "Site", "Role", "Made", "by", "Expires"]
+    assert [line.split()[:3] for line in table[2:]] == [
+        ["1", "HQ", "Security"], ["2", "B", "Shift"], ["3", "HQ", "Duty"]
+    ]  # fmt: skip
+    assert "command line" in table[2] and "Wu (1)" in table[4]
+    records = json.loads(dutybot(capsys, "staff", "invites", "--site", "B", "--format", "json")[1])
+    assert [(r["id"], r["site"], r["role"], r["created_by"]) for r in records] == [
+        (2, "B", "foreman", None)
+    ]
+    code, out, _ = dutybot(capsys, "staff", "invite-cancel", "1")
+    assert (
+        code == 0
+        and out == "Invite 1 (Security guard at HQ) cancelled: its link no longer works.\n"
+    )
+    code, out, _ = dutybot(capsys, "staff", "invite-cancel", "1")
+    assert code == 0 and out == "Invite 1 was used, cancelled or has expired already.\n"
+    code, _, err = dutybot(capsys, "staff", "invite-cancel", "99")
+    assert code == 2 and err.startswith("dutybot: No invite with id 99")
+    code, out, _ = dutybot(capsys, "staff", "revoke", "1")
+    assert out.splitlines()[1] == "1 invite they made was cancelled."
+    tsv = dutybot(capsys, "staff", "invites", "--format", "tsv")[1].splitlines()
+    assert tsv[0] == "id\tsite\trole\tcreated_by\tcreated_by_name\tcreated_at\texpires_at"
+    assert [line.split("\t")[0] for line in tsv[1:]] == ["2"]
+
+
+async def _invite_made_in_chat(deployment: Path, *, maker: int, site: int) -> None:
+    db = Database(f"sqlite:///{deployment / 'dutybot.db'}")
+    try:
+        with db.transaction() as session:
+            invites.create(
+                session, role="duty_manager", site_id=site, created_by=maker,
+                valid_for=timedelta(hours=4), now=datetime.now(UTC),
+            )  # fmt: skip
+    finally:
+        await db.dispose()
+
+
+def test_a_site_request_link_is_printed_and_can_be_replaced(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DUTYBOT_SITE__LOCALE", "en")
+    monkeypatch.setenv("DUTYBOT_TELEGRAM__BOT_USERNAME", "duty_bot")
+    dutybot(capsys, "db", "upgrade")
+    dutybot(capsys, "site", "add", "HQ", "HQ Hotel")
+    code, out, err = dutybot(capsys, "site", "request-link", "HQ")
+    first = out.splitlines()[-1]
+    assert code == 0 and err == "" and first.startswith("https://t.me/duty_bot?start=ask_")
+    assert "only the administrators of HQ see the request" in out
+    assert dutybot(capsys, "site", "request-link", "HQ")[1].splitlines()[-1] == first
+    code, out, _ = dutybot(capsys, "site", "request-link", "HQ", "--new")
+    assert out.startswith("HQ: a new request link; the old one no longer works.")
+    assert out.splitlines()[-1] not in (first, "") and "?start=ask_" in out
+    code, _, err = dutybot(capsys, "site", "request-link", "XX")
+    assert code == 2 and err.startswith("dutybot: No site “XX”")
+    header = dutybot(capsys, "staff", "requests", "--format", "tsv")[1].splitlines()[0]
+    assert header == "id\tsite\ttelegram_id\tname\tusername\tlanguage\trequested_at"

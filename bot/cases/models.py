@@ -83,7 +83,9 @@ class Attachment(SQLModel, table=True):
 
 
 class CaseEvent(SQLModel, table=True):
-    """The case timeline: every change, who, what, when. Append-only (enforced by triggers)."""
+    """The case timeline: every change, who, what, when. Append-only (enforced by triggers) and
+    chained: ``hash`` covers the event and ``prev_hash``, the hash of the case's event before
+    it (bot/cases/chain.py), so tampering shows (``dutybot verify``)."""
 
     __tablename__ = "case_events"
 
@@ -94,6 +96,8 @@ class CaseEvent(SQLModel, table=True):
     kind: str = Field(max_length=40)
     step_id: str | None = Field(default=None, max_length=64)
     data: dict[str, Any] = json_field()
+    prev_hash: str = Field(default="", max_length=64)
+    hash: str = Field(default="", max_length=64)
 
 
 class Deadline(SQLModel, table=True):

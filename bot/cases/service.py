@@ -5,8 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert as sa_insert
+from sqlalchemy import select as sa_select
+from sqlalchemy import update as sa_update
 from sqlmodel import Session, col, select
 
+from bot.cases.chain import GENESIS, event_hash
 from bot.cases.models import (
     Answer,
     Attachment,
@@ -17,6 +21,10 @@ from bot.cases.models import (
 )
 from bot.cases.numbering import format_number, next_serial, period_of
 from bot.sites.models import Site
+
+ANSWERS = Answer.__table__  # type: ignore[attr-defined]
+EVENTS = CaseEvent.__table__  # type: ignore[attr-defined]
+CASES = Case.__table__  # type: ignore[attr-defined]
 
 
 def open_case(
@@ -134,34 +142,38 @@ def record_answer(
     skipped: bool,
     actor_id: int,
     now: datetime,
-) -> Answer:
-    """Store an answer; an earlier one for the step is superseded, never overwritten."""
+) -> None:
+    """Store an answer; an earlier one for the step is superseded, never overwritten.
+
+    On the per-event path: plain statements on the unit's connection, no ORM bookkeeping.
+    """
     assert case.id is not None
-    query = select(Answer).where(
-        Answer.case_id == case.id, Answer.step_id == step_id, col(Answer.superseded_at).is_(None)
+    connection = session.connection()
+    current = (
+        (ANSWERS.c.case_id == case.id)
+        & (ANSWERS.c.step_id == step_id)
+        & ANSWERS.c.superseded_at.is_(None)
     )
-    previous = (session.exec(query)).first()
+    previous = connection.execute(
+        sa_select(ANSWERS.c.value, ANSWERS.c.skipped).where(current)
+    ).first()
     if previous is not None:
-        previous.superseded_at = now
-        session.add(previous)
-    answer = Answer(
-        case_id=case.id,
-        step_id=step_id,
-        value=value,
-        skipped=skipped,
-        answered_by=actor_id,
-        answered_at=now,
+        connection.execute(sa_update(ANSWERS).where(current).values(superseded_at=now))
+    connection.execute(
+        sa_insert(ANSWERS).values(
+            case_id=case.id,
+            step_id=step_id,
+            value=value,
+            skipped=skipped,
+            answered_by=actor_id,
+            answered_at=now,
+        )
     )
-    session.add(answer)
-    case.updated_at = now
-    session.add(case)
     kind = "skipped" if skipped else ("answer_changed" if previous is not None else "answered")
     data: dict[str, Any] = {"value": value}
     if previous is not None:
         data["previous"] = None if previous.skipped else previous.value
     add_event(session, case, kind, actor_id=actor_id, step_id=step_id, now=now, data=data)
-    session.flush()
-    return answer
 
 
 def add_attachment(
@@ -215,13 +227,48 @@ def add_event(
     now: datetime,
     step_id: str | None = None,
     data: dict[str, Any] | None = None,
-) -> CaseEvent:
+) -> None:
+    """Append to the case's timeline, chained to the event before it (bot/cases/chain.py).
+
+    The first append of a unit locks the case's row, so that two transactions appending to
+    one case (a guard answering while an alert climbs) never both chain to the same event.
+    """
     assert case.id is not None
-    event = CaseEvent(
-        case_id=case.id, at=now, actor_id=actor_id, kind=kind, step_id=step_id, data=data or {}
+    connection = session.connection()
+    heads: dict[int, str] = session.info.setdefault("chain_heads", {})
+    previous = heads.get(case.id)
+    if previous is None:
+        connection.execute(sa_select(CASES.c.id).where(CASES.c.id == case.id).with_for_update())
+        last = connection.execute(
+            sa_select(EVENTS.c.hash)
+            .where(EVENTS.c.case_id == case.id)
+            .order_by(EVENTS.c.id.desc())
+            .limit(1)
+        ).scalar()
+        previous = last or GENESIS
+    payload = data or {}
+    digest = event_hash(
+        previous,
+        case_id=case.id,
+        at=now,
+        actor_id=actor_id,
+        kind=kind,
+        step_id=step_id,
+        data=payload,
     )
-    session.add(event)
-    return event
+    connection.execute(
+        sa_insert(EVENTS).values(
+            case_id=case.id,
+            at=now,
+            actor_id=actor_id,
+            kind=kind,
+            step_id=step_id,
+            data=payload,
+            prev_hash=previous,
+            hash=digest,
+        )
+    )
+    heads[case.id] = digest
 
 
 def timeline(session: Session, case_id: int) -> list[CaseEvent]:

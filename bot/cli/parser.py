@@ -34,7 +34,7 @@ def build_parser(tr: Translator) -> argparse.ArgumentParser:
     )
     parser.add_argument("--config", type=Path, help=tr._("TOML settings file (or $DUTYBOT_CONFIG)"))
     commands = parser.add_subparsers(dest="command", required=True)
-    for add_group in (_db, _flows, _console, _site, _staff, _chains, _rota, _run):
+    for add_group in (_db, _flows, _console, _site, _staff, _chains, _rota, _verify, _run):
         add_group(commands, tr)
     return parser
 
@@ -109,6 +109,12 @@ def _site(commands: Commands, tr: Translator) -> None:
     site_set.add_argument("value")
     for sub in (site_add, site_list, site_set):
         sub.set_defaults(handler="bot.cli.site:site_command")
+    link = site.add_parser("request-link", help=tr._("print the site's link for asking for access"))
+    link.add_argument("code")
+    link.add_argument(
+        "--new", action="store_true", help=tr._("replace the link; the old one stops working")
+    )
+    link.set_defaults(handler="bot.cli.site:request_link_command")
 
 
 def _staff(commands: Commands, tr: Translator) -> None:
@@ -133,11 +139,21 @@ def _staff(commands: Commands, tr: Translator) -> None:
     invite.add_argument(
         "--hours", help=tr._("hours the link stays valid (default: [access] invite_hours)")
     )
-    revoke = staff.add_parser("revoke", help=tr._("take a staff member's access away"))
+    revoke = staff.add_parser(
+        "revoke", help=tr._("take a staff member's access away (and cancel their invites)")
+    )
     revoke.add_argument("id", help=tr._("staff id, as `dutybot staff list` shows it"))
     requests = staff.add_parser("requests", help=tr._("list pending access requests"))
+    requests.add_argument("--site", help=tr._("site code (default: every site)"))
     _listing_format(requests, tr)
-    for sub in (invite, revoke, requests):
+    listed = staff.add_parser("invites", help=tr._("list the invites that still work"))
+    listed.add_argument("--site", help=tr._("site code (default: every site)"))
+    _listing_format(listed, tr)
+    cancel = staff.add_parser(
+        "invite-cancel", help=tr._("cancel an invite: its link stops working")
+    )
+    cancel.add_argument("id", help=tr._("the invite's id, as `dutybot staff invites` shows it"))
+    for sub in (invite, revoke, requests, listed, cancel):
         sub.set_defaults(handler="bot.cli.access:access_command")
 
 
@@ -188,6 +204,15 @@ def _rota(commands: Commands, tr: Translator) -> None:
         sub.set_defaults(handler="bot.cli.rota:rota_command")
 
 
+def _verify(commands: Commands, tr: Translator) -> None:
+    verify = commands.add_parser(
+        "verify", help=tr._("check cases against their hash chains; exit 1 naming a broken link")
+    )
+    verify.add_argument("case", nargs="?", help=tr._("a case number, e.g. 2612-003 (default: all)"))
+    verify.add_argument("--site", help=tr._("site code (default: every site)"))
+    verify.set_defaults(handler="bot.cli.verify:verify_command")
+
+
 def _run(commands: Commands, tr: Translator) -> None:
     run = commands.add_parser("run", help=tr._("run the Telegram bot (polling or webhook)"))
     run.set_defaults(handler="bot.cli.run:run_command")
@@ -201,7 +226,7 @@ def check_values(args: Any, tr: Translator) -> str | None:
     numbers = (
         ("telegram_id", "--telegram-id", None),
         ("hours", "--hours", MAX_INVITE_HOURS),
-        ("id", "id", None),  # `staff revoke ID`, `rota remove ID`
+        ("id", "id", None),  # `staff revoke ID`, `staff invite-cancel ID`, `rota remove ID`
         ("staff", "--staff", None),  # `rota add | swap`
     )
     for dest, option, high in numbers:

@@ -1,12 +1,14 @@
-"""``dutybot site add | list | set``: sites and their settings."""
+"""``dutybot site add | list | set | request-link``: sites, their settings, their request link."""
 
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.app import open_database
+from bot.cli.access import bot_username
 from bot.cli.common import UsageError, not_empty, now, site_for
 from bot.cli.table import listing
 from bot.config import Settings
@@ -14,6 +16,7 @@ from bot.flows.registry import load_registry
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.sites import service as sites
 from bot.sites.models import Site
+from bot.staff import invites, request_links
 from bot.storage.migrate import ensure_current
 
 
@@ -136,3 +139,39 @@ def _site_listing(fmt: str, every: list[Site], tr: Translator) -> str:
         for record in records
     ]
     return listing(fmt, keys, records, headers, cells)
+
+
+async def request_link_command(args: Any, settings: Settings, tr: Translator) -> int:
+    """``dutybot site request-link CODE [--new]``: the link a stranger opens to ask this site,
+    and only this site, for access."""
+    db = open_database(settings)
+    try:
+        await ensure_current(db)
+        with db.transaction() as session:
+            site = site_for(session, args.code, tr)
+            assert site.id is not None
+            payload = request_links.payload(
+                request_links.of_site(session, site.id, now(), renew=args.new)
+            )
+    finally:
+        await db.dispose()
+    username = settings.telegram.bot_username.lstrip("@") or await bot_username(settings, tr)
+    if args.new:
+        print(tr._("{site}: a new request link; the old one no longer works.", site=site.code))
+    print(
+        tr._(
+            "{site}: whoever opens this link can ask for access; only the administrators of "
+            "{site} see the request:",
+            site=site.code,
+        )
+    )
+    print(invites.link(payload, username))
+    if not username:
+        print(
+            tr._(
+                "(The bot's username is unknown: set [telegram] bot_username or a token. Until "
+                "then the person sends the command above to the bot.)"
+            ),
+            file=sys.stderr,
+        )
+    return 0

@@ -1,13 +1,29 @@
-"""Conversation rows: fetched under a row lock, one per staff member."""
+"""Conversation rows: fetched under a row lock, one per staff member, written back once.
+
+On the per-event path: statements built once (bound parameters), run on the unit's connection;
+the conversation is a plain object the engine changes and :func:`save` writes back.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
+from sqlalchemy import update as sa_update
+from sqlmodel import Session
 
 from bot.conversations.models import Conversation
 from bot.storage.upsert import insert_for
+
+TABLE = Conversation.__table__  # type: ignore[attr-defined]
+_LOCK = sa_select(TABLE).where(TABLE.c.staff_id == bindparam("staff")).with_for_update()
+_FIELDS = ("case_id", "screen", "step_id", "path", "draft", "buttons", "nonce", "updated_at")
+_SAVE = (
+    sa_update(TABLE)
+    .where(TABLE.c.id == bindparam("conversation"))
+    .values({name: bindparam(f"new_{name}") for name in _FIELDS})
+)
 
 
 def lock(session: Session, staff_id: int, now: datetime) -> Conversation:
@@ -16,16 +32,28 @@ def lock(session: Session, staff_id: int, now: datetime) -> Conversation:
     Almost every event finds the row: one locking read. Only a first contact inserts (racing
     first contacts both insert-or-ignore, then lock the one row).
     """
-    query = select(Conversation).where(Conversation.staff_id == staff_id).with_for_update()
-    conversation = (session.exec(query)).first()
-    if conversation is not None:
-        return conversation
-    statement = (
-        insert_for(session, Conversation)
-        .values(
-            staff_id=staff_id, screen="menu", path=[], draft={}, buttons=[], nonce=0, updated_at=now
+    connection = session.connection()
+    row = connection.execute(_LOCK, {"staff": staff_id}).mappings().first()
+    if row is None:
+        statement = (
+            insert_for(session, Conversation)
+            .values(
+                staff_id=staff_id,
+                screen="menu",
+                path=[],
+                draft={},
+                buttons=[],
+                nonce=0,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing()
         )
-        .on_conflict_do_nothing()
-    )
-    session.exec(statement)  # type: ignore[call-overload]
-    return (session.exec(query)).one()
+        connection.execute(statement)
+        row = connection.execute(_LOCK, {"staff": staff_id}).mappings().one()
+    return Conversation(**row)
+
+
+def save(session: Session, conversation: Conversation) -> None:
+    """Write the conversation back (one statement, at the end of the event)."""
+    params = {f"new_{name}": getattr(conversation, name) for name in _FIELDS}
+    session.connection().execute(_SAVE, {"conversation": conversation.id, **params})

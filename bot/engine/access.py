@@ -1,6 +1,9 @@
-"""People the bot does not know: strangers, invite links, requests for access.
+"""People the bot does not know: strangers, invite links, request links, requests for access.
 
-A stranger learns nothing about any case: every answer here is one of a few fixed sentences.
+A stranger learns nothing about any case or site: every answer here is one of a few fixed
+sentences. Tries at codes (invite or request links, right or wrong) are rate limited per
+Telegram user (``staff/attempts.py``); a try that comes too soon is refused before the code is
+looked at.
 """
 
 from __future__ import annotations
@@ -14,25 +17,40 @@ from bot.engine.context import Ctx
 from bot.engine.incoming import Incoming, Kind
 from bot.engine.outgoing import Outgoing
 from bot.i18n import Translator, supported_locale
-from bot.staff import invites, requests
+from bot.staff import attempts, invites, request_links, requests
 from bot.staff import service as staff_service
 from bot.staff.models import Staff
 from bot.staff.roles import ROLES
 
 
-def invite_code(incoming: Incoming) -> str | None:
-    """The code of a ``/start CODE`` deep link."""
+def _start_payload(incoming: Incoming) -> str | None:
+    """What follows ``/start`` (a deep link's payload), if anything."""
     if incoming.kind is Kind.COMMAND and incoming.command == "start" and incoming.args:
         return incoming.args.split()[0]
     return None
 
 
+def invite_code(incoming: Incoming) -> str | None:
+    """The code of a ``/start CODE`` invite link (a request link's payload is none)."""
+    payload = _start_payload(incoming)
+    return None if payload is None or request_links.token_of(payload) is not None else payload
+
+
+def request_token(incoming: Incoming) -> str | None:
+    """The token of a ``/start ask_TOKEN`` request link."""
+    payload = _start_payload(incoming)
+    return None if payload is None else request_links.token_of(payload)
+
+
 def join(session: Session, incoming: Incoming, code: str, now: datetime) -> Staff | None:
-    """Redeem an invite: the new (or restored) staff member, or None for a code that fails."""
+    """Redeem an invite: the new (or restored) staff member, or None for a code that fails or a
+    try that comes too soon (:func:`stranger` then says which)."""
+    user = incoming.user
+    if not attempts.admit(session, user.telegram_id, now):
+        return None
     invite = invites.claim(session, code, now)
     if invite is None:
         return None
-    user = incoming.user
     member = staff_service.enrol(
         session,
         telegram_id=user.telegram_id,
@@ -50,34 +68,73 @@ def join(session: Session, incoming: Incoming, code: str, now: datetime) -> Staf
 def stranger(
     session: Session, incoming: Incoming, tr: Translator, now: datetime, *, bad_code: bool
 ) -> list[Outgoing]:
+    """The answer to someone who is not (or no longer) staff, in a private chat."""
+    telegram_id = incoming.user.telegram_id
+    token = request_token(incoming)
     if bad_code:
-        text = tr._(
-            "This invite link cannot be used: it was used already, it has expired or it is "
-            "incomplete. Please ask your administrator for a new one."
-        )
+        retry = attempts.refused_until(session, telegram_id, now)
+        text = _too_soon(tr, retry) if retry is not None else _bad_invite(tr)
+    elif token is not None:
+        text = _ask(session, incoming, token, tr, now)
     elif incoming.kind is Kind.COMMAND and incoming.command == "request":
-        user = incoming.user
-        _, new = requests.ask(
-            session,
-            telegram_id=user.telegram_id,
-            name=user.display_name,
-            username=user.username,
-            language=user.language_code,
-            now=now,
-        )
-        if new:
-            text = tr._(
-                "Thank you. Your request has been passed to the administrators; they will "
-                "contact you."
-            )
+        if requests.pending_for(session, telegram_id) is not None:
+            text = _waiting(tr)
         else:
-            text = tr._("Your request is already with the administrators. Thank you for waiting.")
+            text = tr._(
+                "To ask for access, open your site's request link: your supervisor or the "
+                "security office can give it to you. Or ask your administrator for an invite "
+                "link."
+            )
     else:
         text = tr._(
             "Hello! This bot is for registered security and hotel staff only. Please ask your "
-            "administrator for an invite link, or send /request to ask for access."
+            "administrator for an invite link, or your site for its request link."
         )
     return [Outgoing(text=text)]
+
+
+def _ask(session: Session, incoming: Incoming, token: str, tr: Translator, now: datetime) -> str:
+    """A request link was opened: file a request for its site (one pending per site)."""
+    user = incoming.user
+    if not attempts.admit(session, user.telegram_id, now):
+        retry = attempts.refused_until(session, user.telegram_id, now)
+        assert retry is not None
+        return _too_soon(tr, retry)
+    site_id = request_links.site_of(session, token)
+    if site_id is None:
+        return tr._(
+            "This request link cannot be used: it was replaced or it is incomplete. Please ask "
+            "your site for its current link."
+        )
+    _, new = requests.ask(
+        session,
+        telegram_id=user.telegram_id,
+        site_id=site_id,
+        name=user.display_name,
+        username=user.username,
+        language=user.language_code,
+        now=now,
+    )
+    if new:
+        return tr._(
+            "Thank you. Your request has been passed to the administrators; they will contact you."
+        )
+    return _waiting(tr)
+
+
+def _waiting(tr: Translator) -> str:
+    return tr._("Your request is already with the administrators. Thank you for waiting.")
+
+
+def _bad_invite(tr: Translator) -> str:
+    return tr._(
+        "This invite link cannot be used: it was used already, it has expired or it is "
+        "incomplete. Please ask your administrator for a new one."
+    )
+
+
+def _too_soon(tr: Translator, retry: datetime) -> str:
+    return tr._("Too many attempts. Please try again at {time}.", time=tr.time(retry, "short"))
 
 
 def welcome(ctx: Ctx) -> None:

@@ -47,16 +47,20 @@ def case_number(typed: str) -> str | None:
     return folded if CASE_NUMBER.match(folded) else None
 
 
-def show(ctx: Ctx, case: Case | None, number: str) -> None:
+def show(ctx: Ctx, case: Case | None, number: str | None) -> None:
     """Show a case's record to the person of ``ctx`` if they may see it; else one answer for a
-    case that is not theirs to see and for one that does not exist, so nothing leaks."""
+    case that is not theirs to see and for one that does not exist, so nothing leaks: the
+    number they typed, or (for a button) no number at all."""
     if case is not None:
         assert case.id is not None
         roles, pinged = alerts.involvement(ctx.session, case.id)
         if may_see_case(ctx.staff, case, notified_roles=roles, pinged=pinged):
             ctx.out.extend(record(ctx, case))
             return
-    ctx.say(ctx.tr._("There is no case {number} that you may see.", number=number))
+    if number is None:
+        ctx.say(ctx.tr._("That is not a case you may see."))
+    else:
+        ctx.say(ctx.tr._("There is no case {number} that you may see.", number=number))
 
 
 def record(ctx: Ctx, case: Case) -> list[Outgoing]:

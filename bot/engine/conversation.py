@@ -154,7 +154,7 @@ class Engine:
             if not reshown:
                 self._dispatch(ctx, incoming, press)
         conv.updated_at = now
-        session.add(conv)
+        conversations.save(session, conv)
         if ctx.commands is not None and ctx.out:
             ctx.out[0] = replace(ctx.out[0], commands=ctx.commands)
         return ctx.out, ctx.outbox

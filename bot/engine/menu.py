@@ -106,8 +106,7 @@ def open_listed(ctx: Ctx, case_id: str) -> None:
         case = cases.get(ctx.session, int(case_id))
     except (LookupError, ValueError):
         case = None
-    number = case.number if case is not None else "?"
-    case_view.show(ctx, case if case is not None and case.site_id == ctx.site.id else None, number)
+    case_view.show(ctx, case if case is not None and case.site_id == ctx.site.id else None, None)
     mine(ctx)  # the list again, below the record
 
 

@@ -185,7 +185,7 @@ def _language(ctx: Ctx, locale: str) -> None:
     current.show(ctx)
 
 
-@ROUTER.action("admin", "inv", "req")
+@ROUTER.action("admin", "inv", "invx", "req")
 def _admin(ctx: Ctx, argument: str) -> None:
     action = ctx.action
     if not admin.allowed(ctx):  # the role may have been taken away since the screen
@@ -196,8 +196,14 @@ def _admin(ctx: Ctx, argument: str) -> None:
         _invite(ctx, "")
     elif action == "admin:requests":
         admin.pending(ctx)
+    elif action == "admin:invites":
+        admin.outstanding(ctx)
+    elif action == "admin:link":
+        admin.request_link(ctx, ctx.bot_username or None)
     elif action.startswith("inv:"):
         _invite(ctx, argument)
+    elif action.startswith("invx:"):
+        admin.cancel_invite(ctx, argument)
     else:
         admin.on_request(ctx, action)
 

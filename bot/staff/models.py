@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import BigInteger, Column
 from sqlmodel import Field, SQLModel
 
 from bot.storage.types import bigint_field, json_field, utc_field
@@ -42,14 +43,22 @@ class Invite(SQLModel, table=True):
     expires_at: datetime = utc_field()
     used_at: datetime | None = utc_field(nullable=True)
     used_by: int | None = Field(default=None, foreign_key="staff.id")
+    # Cancelled by an administrator, or because whoever made it was revoked.
+    cancelled_at: datetime | None = utc_field(nullable=True)
+    cancelled_by: int | None = Field(default=None, foreign_key="staff.id")
 
 
 class AccessRequest(SQLModel, table=True):
-    """Someone unknown asked to use the bot; an administrator approves or dismisses it."""
+    """Someone unknown asked to use the bot; an administrator of its site approves or dismisses it.
+
+    A request names its site because it came through that site's request link; requests from
+    before links existed may name none (only ``dutybot staff requests`` lists those).
+    """
 
     __tablename__ = "access_requests"
 
     id: int | None = Field(default=None, primary_key=True)
+    site_id: int | None = Field(default=None, foreign_key="sites.id", index=True)
     telegram_id: int = bigint_field(nullable=False, index=True)
     name: str = Field(max_length=200)
     username: str | None = Field(default=None, max_length=64)
@@ -59,3 +68,30 @@ class AccessRequest(SQLModel, table=True):
     created_at: datetime = utc_field()
     handled_by: int | None = Field(default=None, foreign_key="staff.id")
     handled_at: datetime | None = utc_field(nullable=True)
+
+
+class RequestLink(SQLModel, table=True):
+    """A site's link for asking for access (``https://t.me/<bot>?start=ask_<token>``).
+
+    It lets a stranger file a request that only that site's administrators see; it gives no
+    access by itself, so the token is kept as it is (it can be printed again) and replaced on
+    demand.
+    """
+
+    __tablename__ = "request_links"
+
+    site_id: int = Field(foreign_key="sites.id", primary_key=True)
+    token: str = Field(max_length=32, unique=True, index=True)
+    created_at: datetime = utc_field()
+
+
+class CodeAttempts(SQLModel, table=True):
+    """A Telegram user's recent tries at an invite or request code, to slow down guessing."""
+
+    __tablename__ = "code_attempts"
+
+    telegram_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    # When the tries still inside the window were made (ISO 8601, UTC), oldest first.
+    recent: list[str] = json_field(list)
+    # The last try that was refused for coming too soon.
+    refused_at: datetime | None = utc_field(nullable=True)

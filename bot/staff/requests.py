@@ -1,4 +1,4 @@
-"""Access requests from people the bot does not know yet."""
+"""Access requests from people the bot does not know yet, each for one site."""
 
 from __future__ import annotations
 
@@ -11,10 +11,15 @@ from bot.staff.models import AccessRequest
 PENDING = "pending"
 
 
-def pending_for(session: Session, telegram_id: int) -> AccessRequest | None:
+def pending_for(
+    session: Session, telegram_id: int, site_id: int | None = None
+) -> AccessRequest | None:
+    """Their pending request (for ``site_id``, or for any site)."""
     query = select(AccessRequest).where(
         AccessRequest.telegram_id == telegram_id, AccessRequest.status == PENDING
     )
+    if site_id is not None:
+        query = query.where(AccessRequest.site_id == site_id)
     return (session.exec(query)).first()
 
 
@@ -22,17 +27,19 @@ def ask(
     session: Session,
     *,
     telegram_id: int,
+    site_id: int,
     name: str,
     username: str | None,
     language: str | None,
     now: datetime,
 ) -> tuple[AccessRequest, bool]:
-    """Record a request; (the request, False) when one is pending already."""
-    existing = pending_for(session, telegram_id)
+    """Record a request for a site; (the request, False) when one is pending there already."""
+    existing = pending_for(session, telegram_id, site_id)
     if existing is not None:
         return existing, False
     request = AccessRequest(
         telegram_id=telegram_id,
+        site_id=site_id,
         name=(name or str(telegram_id))[:200],
         username=(username or None) and username[:64],
         language=(language or None) and language[:16],
@@ -44,18 +51,21 @@ def ask(
     return request, True
 
 
-def pending(session: Session, limit: int = 10) -> list[AccessRequest]:
-    query = (
-        select(AccessRequest)
-        .where(AccessRequest.status == PENDING)
-        .order_by(col(AccessRequest.created_at), col(AccessRequest.id))
-        .limit(limit)
-    )
+def pending(session: Session, site_id: int | None, limit: int = 10) -> list[AccessRequest]:
+    """Pending requests for one site, oldest first (``None``: of every site, and of none)."""
+    query = select(AccessRequest).where(AccessRequest.status == PENDING)
+    if site_id is not None:
+        query = query.where(AccessRequest.site_id == site_id)
+    query = query.order_by(col(AccessRequest.created_at), col(AccessRequest.id)).limit(limit)
     return list((session.exec(query)).all())
 
 
-def count_pending(session: Session) -> int:
-    query = select(func.count()).select_from(AccessRequest).where(AccessRequest.status == PENDING)
+def count_pending(session: Session, site_id: int) -> int:
+    query = (
+        select(func.count())
+        .select_from(AccessRequest)
+        .where(AccessRequest.status == PENDING, AccessRequest.site_id == site_id)
+    )
     return int((session.exec(query)).one())
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
+from sqlalchemy import update as sa_update
 from sqlmodel import Session, col, select
 
 from bot.sites.models import Site
+from bot.staff import invites
 from bot.staff.models import Staff
 
 
@@ -14,11 +18,27 @@ def by_telegram_id(session: Session, telegram_id: int) -> Staff | None:
     return (session.exec(select(Staff).where(Staff.telegram_id == telegram_id))).first()
 
 
+STAFF = Staff.__table__  # type: ignore[attr-defined]
+SITES = Site.__table__  # type: ignore[attr-defined]
+_WITH_SITE = (
+    sa_select(
+        *(column.label(f"staff_{column.name}") for column in STAFF.c),
+        *(column.label(f"site_{column.name}") for column in SITES.c),
+    )
+    .join_from(STAFF, SITES, SITES.c.id == STAFF.c.site_id)
+    .where(STAFF.c.telegram_id == bindparam("telegram_id"))
+)
+
+
 def with_site(session: Session, telegram_id: int) -> tuple[Staff, Site] | None:
-    """A staff member by Telegram id together with their site, in one query."""
-    query = select(Staff, Site).join(Site, col(Site.id) == col(Staff.site_id))
-    row = (session.exec(query.where(Staff.telegram_id == telegram_id))).first()
-    return None if row is None else (row[0], row[1])
+    """A staff member by Telegram id together with their site, in one query (the first of
+    every event: built once, plain objects, no ORM bookkeeping)."""
+    row = session.connection().execute(_WITH_SITE, {"telegram_id": telegram_id}).mappings().first()
+    if row is None:
+        return None
+    member = Staff(**{c.name: row[f"staff_{c.name}"] for c in STAFF.c})
+    site = Site(**{c.name: row[f"site_{c.name}"] for c in SITES.c})
+    return member, site
 
 
 def get(session: Session, staff_id: int) -> Staff | None:
@@ -55,12 +75,14 @@ def add(
     return member
 
 
-def revoke(session: Session, staff_id: int) -> Staff | None:
-    """Take away access; the record (and everything it reported) stays."""
+def revoke(session: Session, staff_id: int, now: datetime | None = None) -> Staff | None:
+    """Take away access; the record (and everything it reported) stays. The invites they made
+    that were not used yet are cancelled (``now``: when; the system clock when not given)."""
     member = session.get(Staff, staff_id)
     if member is not None:
         member.active = False
         session.add(member)
+        invites.cancel_made_by(session, staff_id, now or datetime.now(UTC))
     return member
 
 
@@ -97,7 +119,7 @@ def enrol(
 
 def set_locale(session: Session, member: Staff, locale: str) -> None:
     member.locale = locale
-    session.add(member)
+    _update(session, member.id, locale=locale)
 
 
 def admins(session: Session) -> list[Staff]:
@@ -129,4 +151,10 @@ def mark_unreachable(session: Session, staff_id: int, now: datetime) -> bool:
 def mark_reachable(session: Session, member: Staff) -> None:
     """They wrote to the bot: messages to them get through again."""
     member.unreachable_since = None
-    session.add(member)
+    _update(session, member.id, unreachable_since=None)
+
+
+def _update(session: Session, staff_id: int | None, **values: object) -> None:
+    """Change a staff row by id (the engine's staff objects are plain copies of the row)."""
+    statement = sa_update(STAFF).where(STAFF.c.id == staff_id).values(**values)
+    session.connection().execute(statement)

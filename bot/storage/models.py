@@ -16,7 +16,7 @@ from bot.escalation.models import Alert
 from bot.inbox.models import InboxUpdate
 from bot.rota.models import RotaShift, RotaSwap
 from bot.sites.models import Site
-from bot.staff.models import AccessRequest, Invite, Staff
+from bot.staff.models import AccessRequest, CodeAttempts, Invite, RequestLink, Staff
 
 metadata = SQLModel.metadata
 
@@ -28,11 +28,13 @@ __all__ = [
     "Case",
     "CaseCounter",
     "CaseEvent",
+    "CodeAttempts",
     "Conversation",
     "Deadline",
     "Delivery",
     "InboxUpdate",
     "Invite",
+    "RequestLink",
     "RotaShift",
     "RotaSwap",
     "Site",

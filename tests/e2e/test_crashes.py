@@ -133,7 +133,9 @@ async def test_sigkills_during_reports_lose_nothing_and_apply_nothing_twice(
                 await guard.step()
 
         try:
-            await asyncio.wait_for(asyncio.gather(killing, *(report(g) for g in guards)), 300)
+            await asyncio.wait_for(
+                asyncio.gather(killing, *(report(g) for g in guards)), 60 + 20 * KILLS
+            )
         finally:
             (tmp_path / "trace.txt").write_text("\n".join([*trace, "---", *bot.log]))
         await bot.api.wait_until_consumed(timeout=30)

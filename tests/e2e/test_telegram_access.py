@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from bot.staff import request_links
 from bot.staff import service as staff_service
 from tests.e2e.harness import TRANSPORTS, running
 from tests.support import png
@@ -48,7 +50,14 @@ async def test_a_stranger_learns_nothing_and_can_ask_for_access(
         assert not any("-001" in t or "Lost" in t or "失窃" in t for t in texts)
         assert bot.api.downloads == []  # a stranger's photo is not even fetched
 
-        asked = await stranger.say("/request")
+        plain = await stranger.say("/request")  # without a site's link it reaches nobody
+        assert "申请链接" in (plain[0].text or "")
+        with bot.app.db.transaction() as session:
+            assert bot.site.id is not None
+            ask = request_links.payload(
+                request_links.of_site(session, bot.site.id, datetime.now(UTC))
+            )
+        asked = await stranger.act(lambda: stranger.user.start(ask))
         assert "已转交管理员" in (asked[0].text or "")
         again = await stranger.say("/request")
         assert "已在管理员处" in (again[0].text or "")

@@ -9,7 +9,9 @@ from sqlmodel import select
 
 from bot.engine.incoming import Incoming
 from bot.inbox.models import InboxUpdate
-from bot.maintenance import forget_old_events, start_scheduler
+from bot.maintenance import forget_old_code_attempts, forget_old_events, start_scheduler
+from bot.staff import attempts
+from bot.staff.models import CodeAttempts
 from tests.support import World
 
 
@@ -45,3 +47,14 @@ async def test_the_scheduler_runs_the_job_at_start(any_world: World) -> None:
             raise AssertionError("the housekeeping job did not run")
     finally:
         scheduler.shutdown(wait=False)
+
+
+async def test_tries_at_codes_are_forgotten_once_they_count_for_nothing(any_world: World) -> None:
+    now = any_world.clock.now()
+    with any_world.db.transaction() as session:
+        assert attempts.admit(session, 901, now - timedelta(minutes=30))
+        assert attempts.admit(session, 902, now - timedelta(minutes=3))
+    assert await forget_old_code_attempts(any_world.db, any_world.clock) == 1
+    with any_world.db.transaction() as session:
+        kept = [row.telegram_id for row in session.exec(select(CodeAttempts))]
+    assert kept == [902]

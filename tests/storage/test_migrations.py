@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -20,8 +21,9 @@ from bot.delivery.models import Delivery
 from bot.escalation.chains import EscalationSettings
 from bot.escalation.jobs import climb_due_alerts
 from bot.escalation.models import Alert
+from bot.staff.models import AccessRequest, Invite
 from bot.storage.db import Database
-from bot.storage.migrate import HEAD, script_head, upgrade
+from bot.storage.migrate import HEAD, alembic_config, script_head, upgrade
 from bot.storage.models import metadata
 from tests.conftest import PG_URL, pg_schema
 
@@ -93,3 +95,69 @@ async def test_notices_recorded_before_delivery_become_alerts_that_ping(
 
 def test_the_start_up_check_knows_the_newest_migration() -> None:
     assert HEAD == script_head()
+
+
+async def _seed_0005(db: Database, *, sites: int) -> None:
+    """Sites, staff, invites and requests as revision 0005 kept them."""
+    at = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    stamp = at.replace(tzinfo=None) if db.is_sqlite else at
+    later = (
+        (at + timedelta(days=3)).replace(tzinfo=None) if db.is_sqlite else at + timedelta(days=3)
+    )
+    admin, guard = json.dumps(["admin"]), json.dumps(["guard"])
+    rows: list[Any] = [
+        ("INSERT INTO sites (id, code, name, timezone, locale, settings, created_at) "
+         f"VALUES ({n}, 's{n}', 'Site {n}', 'Asia/Shanghai', 'en', '{{}}', :at)", {})
+        for n in range(1, sites + 1)
+    ] + [
+        ("INSERT INTO staff (id, telegram_id, name, roles, site_id, active, created_at) "
+         f"VALUES ({id_}, {10 + id_}, 'S{id_}', :roles, {site}, {active}, :at)", {"roles": roles})
+        for id_, roles, site, active in (
+            (1, admin, 1, "true"),  # an administrator
+            (2, admin, 1, "false"),  # revoked
+            (3, guard, 1, "true"),  # an administrator once, a guard now
+            (4, admin, sites, "true"),  # an administrator of the last site
+        )
+    ] + [
+        ("INSERT INTO invites (id, code_hash, role, site_id, created_by, created_at, expires_at) "
+         f"VALUES ({id_}, 'h{id_}', 'guard', 1, {by}, :at, :later)", {})
+        for id_, by in ((1, "NULL"), (2, 1), (3, 2), (4, 3), (5, 4))
+    ] + [
+        ("INSERT INTO access_requests (id, telegram_id, name, status, created_at, handled_by) "
+         f"VALUES ({id_}, {900 + id_}, 'R{id_}', '{status}', :at, {by})", {})
+        for id_, status, by in ((1, "pending", "NULL"), (2, "dismissed", 4))
+    ]  # fmt: skip
+    with db.engine.begin() as connection:
+        for sql, values in rows:
+            connection.execute(text(sql), {"at": stamp, "later": later, **values})
+
+
+@pytest.mark.parametrize("sites", [1, 2])
+async def test_invites_of_those_no_longer_admins_are_cancelled_and_requests_get_a_site(
+    empty_db: Database, sites: int
+) -> None:
+    db = empty_db
+    await upgrade(db, "0006")
+    await _seed_0005(db, sites=sites)
+    await upgrade(db)
+    with db.transaction() as session:
+        cancelled = {i.id: i.cancelled_at is not None for i in session.exec(select(Invite))}
+        asked = {r.id: r.site_id for r in session.exec(select(AccessRequest))}
+    # Made on the command line, or by an administrator of the invite's site: still valid.
+    # Made by someone revoked, no longer an administrator, or an administrator of another site:
+    # cancelled (with one site, the last site is the invite's own).
+    assert cancelled == {1: False, 2: False, 3: True, 4: True, 5: sites != 1}
+    # One site: every request is its. Several: a handled one is its handler's site's, a pending
+    # one stays without a site (only `dutybot staff requests` lists it).
+    assert asked == ({1: 1, 2: 1} if sites == 1 else {1: None, 2: 2})
+
+    def downgrade(connection: Connection) -> None:
+        from alembic import command
+
+        config = alembic_config(db.url.render_as_string(hide_password=False))
+        config.attributes["connection"] = connection
+        with connection.begin():
+            command.downgrade(config, "0006")
+
+    await db.run_connection(downgrade)
+    await upgrade(db)
