@@ -77,8 +77,9 @@ def farewell(app: Any, member: Staff, tr: Translator) -> str:
     """What the console says as it ends: the report in progress is kept, and how to go on."""
     assert member.id is not None
     with app.db.transaction() as session:
-        conversation = conversations.lock(session, member.id, datetime.now(UTC))
-        case = cases.get(session, conversation.case_id) if conversation.case_id else None
+        conversation = conversations.get(session, member.id)
+        case_id = conversation.case_id if conversation is not None else None
+        case = cases.get(session, case_id) if case_id else None
     if case is None:
         return tr._("Goodbye.")
     command = f'dutybot console --as "{member.name}"'

@@ -57,3 +57,12 @@ def save(session: Session, conversation: Conversation) -> None:
     """Write the conversation back (one statement, at the end of the event)."""
     params = {f"new_{name}": getattr(conversation, name) for name in _FIELDS}
     session.connection().execute(_SAVE, {"conversation": conversation.id, **params})
+
+
+_GET = sa_select(TABLE).where(TABLE.c.staff_id == bindparam("staff"))
+
+
+def get(session: Session, staff_id: int) -> Conversation | None:
+    """The staff member's conversation as it stands, without locking or creating it."""
+    row = session.connection().execute(_GET, {"staff": staff_id}).mappings().first()
+    return Conversation(**row) if row is not None else None

@@ -45,6 +45,9 @@ def offer(ctx: Ctx) -> None:
 
 
 def set_language(ctx: Ctx, locale: str, catalogs: Catalogs) -> None:
+    if locale not in LANGUAGES:  # a forged or outdated button: keep the language as it is
+        ctx.say(ctx.tr._("That button is no longer active."))
+        return
     staff_service.set_locale(ctx.session, ctx.staff, locale)
     ctx.tr = catalogs.translator(locale, ctx.site.timezone)
     ctx.say(ctx.tr._("Language set to {language}.", language=LANGUAGES[locale]))

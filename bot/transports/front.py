@@ -19,13 +19,13 @@ from bot.engine.callbacks import ScreenPress, unpack
 from bot.engine.conversation import Engine
 from bot.engine.incoming import Incoming, PhotoIn
 from bot.engine.outgoing import Outgoing, PhotoOut
+from bot.i18n import CLIENT_LANGUAGES
 from bot.transports import render
 from bot.transports.chats import Albums, ChatLocks, Views
 from bot.transports.port import EditRefused, Keyboard, Menu, PhotoFile, Port, Received
 from bot.transports.updates import SOURCE
 
 log = logging.getLogger(__name__)
-LANGUAGES = {"zh": "zh_Hans", "en": "en"}  # Telegram language_code -> our locale
 ALBUM = 10  # photos per media group (Telegram's limit)
 
 
@@ -54,7 +54,7 @@ class Front:
 
     async def setup(self, default_locale: str) -> None:
         """The command menu everyone sees, in Chinese, English and the site default."""
-        for language, locale in LANGUAGES.items():
+        for language, locale in CLIENT_LANGUAGES.items():
             await self.port.set_commands(self.engine.public_commands(locale), language=language)
         await self.port.set_commands(self.engine.public_commands(default_locale))
 

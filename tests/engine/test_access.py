@@ -504,3 +504,11 @@ async def test_a_revoked_member_trying_codes_still_hears_nothing(world: World) -
     chat = world.chat()
     for n in range(attempts.LIMIT + 2):
         assert await chat.say(f"/start wrong{n}") == []
+
+
+async def test_a_language_button_for_no_language_changes_nothing(world: World) -> None:
+    chat = world.chat()
+    await chat.say("/start")
+    replies = await press_action(world, chat, "lang:xx")
+    assert "That button is no longer active." in " ".join(r.text for r in replies)
+    assert (await member(world, chat.user.telegram_id)).locale in (None, "en")  # type: ignore[union-attr]
