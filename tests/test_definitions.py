@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.cases.models import CaseStatus
+from bot.cases.models import STATUS_NAMES, CaseStatus
 from bot.engine import profile
-from bot.engine.case_view import STATUS
 from bot.flows.conditions import CONDITIONS
 from bot.flows.groups import GROUPS
 from bot.flows.loader import strip_tags
 from bot.flows.parts import ACTIONS, LANGS
 from bot.flows.schema import Playbook
 from bot.i18n import LANGUAGES, PLAYBOOK_LANGS, SUPPORTED, TEXT_KEYS, parse_locale
+from bot.reports.wording import CASE_STATUS
 
 BOT = Path(__file__).resolve().parent.parent / "bot"
 BASE = {"id": "p", "version": 1, "title": {"zh": "题", "en": "T"}}
@@ -33,7 +33,9 @@ def test_the_languages_come_from_one_table() -> None:
 
 
 def test_every_case_state_has_one_name() -> None:
-    assert set(STATUS) == set(CaseStatus)
+    assert set(CaseStatus) <= set(STATUS_NAMES)
+    assert set(STATUS_NAMES) - set(CaseStatus) == {"completed"}  # the old name of reported
+    assert CASE_STATUS is STATUS_NAMES
 
 
 def test_the_groups_come_from_one_table() -> None:

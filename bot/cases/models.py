@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Column, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from bot.cases.states import OPEN_STATES as OPEN_STATES
+from bot.cases.states import STATUS_NAMES as STATUS_NAMES
+from bot.cases.states import CaseStatus as CaseStatus
 from bot.storage.types import json_field, utc_field
-
-
-class CaseStatus(StrEnum):
-    IN_PROGRESS = "in_progress"  # being reported, step by step
-    COMPLETED = "completed"  # the reporter reviewed the summary and confirmed it
-    CANCELLED = "cancelled"  # abandoned by the reporter; kept, never deleted
 
 
 class Case(SQLModel, table=True):
@@ -36,6 +32,9 @@ class Case(SQLModel, table=True):
     classification: str | None = Field(default=None, max_length=40)
     reporter_id: int = Field(foreign_key="staff.id", index=True)
     opened_at: datetime = utc_field(index=True)
+    # When the reporter submitted their part.
+    reported_at: datetime | None = utc_field(nullable=True)
+    # When it was closed or cancelled (a reopened case has none until it is closed again).
     closed_at: datetime | None = utc_field(nullable=True)
     updated_at: datetime = utc_field()
 

@@ -88,15 +88,35 @@ def by_reporter(
 
 
 def set_status(
-    session: Session, case: Case, status: CaseStatus, *, actor_id: int, now: datetime
+    session: Session,
+    case: Case,
+    status: CaseStatus,
+    *,
+    actor_id: int | None,
+    now: datetime,
+    data: dict[str, Any] | None = None,
+    event: str | None = None,
 ) -> None:
+    """Move the case to ``status``, on the timeline as ``event`` (default: the status's name)
+    with ``data`` (a reason, a note) and the state it came from."""
     previous = case.status
     case.status = status
     case.updated_at = now
-    if status in (CaseStatus.COMPLETED, CaseStatus.CANCELLED):
+    if status == CaseStatus.REPORTED and case.reported_at is None:
+        case.reported_at = now
+    if status in (CaseStatus.CLOSED, CaseStatus.CANCELLED):
         case.closed_at = now
+    elif case.closed_at is not None:  # reopened
+        case.closed_at = None
     session.add(case)
-    add_event(session, case, str(status), actor_id=actor_id, now=now, data={"from": previous})
+    add_event(
+        session,
+        case,
+        event or str(status),
+        actor_id=actor_id,
+        now=now,
+        data={"from": previous, **(data or {})},
+    )
 
 
 def set_classification(
@@ -352,25 +372,3 @@ def update_playbook_version(session: Session, case: Case, version: int, *, now: 
         now=now,
         data={"from": previous, "to": version},
     )
-
-
-def cancel_case(
-    session: Session,
-    case: Case,
-    *,
-    reason: str,
-    note: str | None,
-    actor_id: int,
-    now: datetime,
-) -> None:
-    """Mark a case cancelled by its reporter, the reason (and a note for "other") in the data
-    of its ``cancelled`` event."""
-    previous = case.status
-    case.status = CaseStatus.CANCELLED
-    case.updated_at = now
-    case.closed_at = now
-    session.add(case)
-    data: dict[str, Any] = {"from": previous, "reason": reason}
-    if note:
-        data["note"] = note
-    add_event(session, case, str(CaseStatus.CANCELLED), actor_id=actor_id, now=now, data=data)

@@ -13,12 +13,22 @@ from sqlalchemy import select as sa_select
 from sqlalchemy import update as sa_update
 from sqlmodel import Session
 
-from bot.conversations.models import Conversation
+from bot.conversations.models import Conversation, ParkedWork
 from bot.storage.upsert import insert_for
 
 TABLE = Conversation.__table__  # type: ignore[attr-defined]
 _LOCK = sa_select(TABLE).where(TABLE.c.staff_id == bindparam("staff")).with_for_update()
-_FIELDS = ("case_id", "screen", "step_id", "path", "draft", "buttons", "nonce", "updated_at")
+_FIELDS = (
+    "case_id",
+    "task_id",
+    "screen",
+    "step_id",
+    "path",
+    "draft",
+    "buttons",
+    "nonce",
+    "updated_at",
+)
 _SAVE = (
     sa_update(TABLE)
     .where(TABLE.c.id == bindparam("conversation"))
@@ -66,3 +76,83 @@ def get(session: Session, staff_id: int) -> Conversation | None:
     """The staff member's conversation as it stands, without locking or creating it."""
     row = session.connection().execute(_GET, {"staff": staff_id}).mappings().first()
     return Conversation(**row) if row is not None else None
+
+
+PARKED = ParkedWork.__table__  # type: ignore[attr-defined]
+
+
+def work_key(case_id: int, task_id: int | None) -> str:
+    """How a piece of work is named: "t<task id>" for a task, "r<case id>" for a report."""
+    return f"t{task_id}" if task_id is not None else f"r{case_id}"
+
+
+def park(session: Session, conversation: Conversation, now: datetime) -> str:
+    """Set the conversation's report or task aside, where it stands; its key."""
+    assert conversation.case_id is not None
+    key = work_key(conversation.case_id, conversation.task_id)
+    connection = session.connection()
+    connection.execute(
+        PARKED.delete().where(PARKED.c.staff_id == conversation.staff_id, PARKED.c.work == key)
+    )
+    connection.execute(
+        PARKED.insert().values(
+            staff_id=conversation.staff_id,
+            work=key,
+            case_id=conversation.case_id,
+            task_id=conversation.task_id,
+            screen=conversation.screen,
+            step_id=conversation.step_id,
+            path=list(conversation.path),
+            draft=dict(conversation.draft),
+            parked_at=now,
+        )
+    )
+    return key
+
+
+def unpark(session: Session, staff_id: int, key: str) -> ParkedWork | None:
+    """Take a piece of work back from where it was set aside (the row goes)."""
+    connection = session.connection()
+    row = connection.execute(
+        sa_select(PARKED).where(PARKED.c.staff_id == staff_id, PARKED.c.work == key)
+    ).first()
+    if row is None:
+        return None
+    connection.execute(PARKED.delete().where(PARKED.c.id == row.id))
+    return ParkedWork(**row._mapping)
+
+
+def parked(session: Session, staff_id: int) -> list[ParkedWork]:
+    """The person's work set aside, the most recent first."""
+    query = (
+        sa_select(PARKED)
+        .where(PARKED.c.staff_id == staff_id)
+        .order_by(PARKED.c.parked_at.desc(), PARKED.c.id.desc())
+    )
+    return [ParkedWork(**row._mapping) for row in session.connection().execute(query)]
+
+
+def forget_work(
+    session: Session,
+    *,
+    case_id: int | None = None,
+    task_id: int | None = None,
+    staff_id: int | None = None,
+    key: str | None = None,
+    besides: int | None = None,
+) -> None:
+    """Drop what was set aside: of a case (closed, cancelled), of a task (handed on: everyone's
+    but ``besides``'s), or one person's piece of work by its key (it is gone)."""
+    where = []
+    if case_id is not None:
+        where.append(PARKED.c.case_id == case_id)
+    if task_id is not None:
+        where.append(PARKED.c.task_id == task_id)
+    if staff_id is not None:
+        where.append(PARKED.c.staff_id == staff_id)
+    if key is not None:
+        where.append(PARKED.c.work == key)
+    if besides is not None:
+        where.append(PARKED.c.staff_id != besides)
+    assert where, "forget what?"
+    session.connection().execute(PARKED.delete().where(*where))

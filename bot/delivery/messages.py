@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from sqlmodel import Session
@@ -22,6 +23,7 @@ from bot.sites import service as sites
 from bot.sites.models import Site
 from bot.staff import service as staff_service
 from bot.staff.roles import ROLES
+from bot.tasks import messages as task_messages
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,8 @@ class Renderer:
             "nobody_holds": self._gap,
             "unanswered": self._unanswered,
         }
+        for domain in (task_messages.RENDERERS,):
+            self._kinds.update({name: partial(make, self) for name, make in domain.items()})
 
     def render(self, session: Session, row: Delivery) -> Outgoing | None:
         """The message for ``row``; None when there is nothing left to say (logged)."""

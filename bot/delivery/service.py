@@ -137,6 +137,22 @@ def restyle(session: Session, alert_ids: Iterable[int], *, now: datetime) -> Non
     session.exec(unsent)  # type: ignore[call-overload]
 
 
+def restyle_messages(session: Session, case_id: int, message: str, *, now: datetime) -> int:
+    """The facts behind a case's ``message`` changed (a task taken, done, handed on): every copy
+    sent is edited in place when the sender next runs. How many copies will be edited."""
+    sent = (
+        update(Delivery)
+        .where(
+            col(Delivery.case_id) == case_id,
+            col(Delivery.message) == message,
+            col(Delivery.status) == DeliveryStatus.SENT,
+        )
+        .values(needs_edit=True, next_at=now)
+    )
+    result = session.exec(sent)  # type: ignore[call-overload]
+    return int(result.rowcount or 0)
+
+
 def next_due(session: Session) -> datetime | None:
     """When the earliest waiting row falls due (for the sender's sleep)."""
     due = or_(

@@ -10,16 +10,15 @@ from dataclasses import replace
 from bot.cases import service as cases
 from bot.delivery import service as outbox
 from bot.delivery.models import Delivery
-from bot.engine import case_view
+from bot.engine import case_view, sidetrip
 from bot.engine.callbacks import AckPress, OpenPress
 from bot.engine.context import Ctx
 from bot.engine.outgoing import Button, Outgoing
 from bot.escalation import service as alerts
 from bot.staff import service as staff_service
-from bot.staff.access import may_see_case
 
 
-def _delivery(ctx: Ctx, delivery_id: int, secret: str) -> Delivery | None:
+def delivery_for(ctx: Ctx, delivery_id: int, secret: str) -> Delivery | None:
     """The delivery a press names, if the token is genuine and the presser is its recipient:
     the person it was sent to, or anyone of the site in the group chat it was sent to."""
     row = outbox.get(ctx.session, delivery_id)
@@ -38,7 +37,7 @@ def _refuse(ctx: Ctx) -> None:
 
 
 def on_acknowledge(ctx: Ctx, press: AckPress) -> None:
-    row = _delivery(ctx, press.delivery, press.secret)
+    row = delivery_for(ctx, press.delivery, press.secret)
     alert = alerts.get(ctx.session, row.alert_id) if row and row.alert_id else None
     if alert is None:
         _refuse(ctx)
@@ -60,13 +59,12 @@ def on_acknowledge(ctx: Ctx, press: AckPress) -> None:
 
 
 def on_open(ctx: Ctx, press: OpenPress) -> None:
-    row = _delivery(ctx, press.delivery, press.secret)
+    row = delivery_for(ctx, press.delivery, press.secret)
     if row is None or row.case_id is None:
         _refuse(ctx)
         return
     case = cases.get(ctx.session, row.case_id)
-    roles, pinged = alerts.involvement(ctx.session, row.case_id)
-    if not may_see_case(ctx.staff, case, notified_roles=roles, pinged=pinged):
+    if not sidetrip.may_see(ctx, case):
         _refuse(ctx)
         return
     ctx.out.extend(case_view.record(ctx, case))

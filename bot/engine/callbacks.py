@@ -59,8 +59,36 @@ class OpenPress(CallbackData):
     secret: str
 
 
+@dataclass(frozen=True)
+class TaskPress(CallbackData):
+    """ "Start" (op 1) or "Hand to …" (op 2) under a task's message: bound to one delivery,
+    valid only with its secret."""
+
+    prefix: ClassVar[str] = "t"
+    delivery: int
+    secret: str
+    op: int
+
+    START: ClassVar[int] = 1
+    HAND: ClassVar[int] = 2
+
+
+@dataclass(frozen=True)
+class CasePress(CallbackData):
+    """A button under a case's record: add a note (op 1), close it (op 2), reopen it (op 3).
+    It names a case and nothing else: who may do it is checked when it is pressed."""
+
+    prefix: ClassVar[str] = "k"
+    case: int
+    op: int
+
+    NOTE: ClassVar[int] = 1
+    CLOSE: ClassVar[int] = 2
+    REOPEN: ClassVar[int] = 3
+
+
 KINDS: dict[str, type[CallbackData]] = {
-    cls.prefix: cls for cls in (ScreenPress, AckPress, OpenPress)
+    cls.prefix: cls for cls in (ScreenPress, AckPress, OpenPress, TaskPress, CasePress)
 }
 
 T = TypeVar("T", bound=CallbackData)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from typing import Any
 
 from bot.cases import service as cases
-from bot.cases.models import Case, CaseEvent, CaseStatus
+from bot.cases.models import STATUS_NAMES, Case, CaseEvent, CaseStatus
+from bot.engine import sidetrip
 from bot.engine.closing import reason_text
 from bot.engine.context import Ctx
 from bot.engine.incoming import Place
@@ -18,23 +20,16 @@ from bot.engine.summary import chunk, summary_lines
 from bot.escalation import service as alerts
 from bot.escalation.models import AlertStatus
 from bot.flows.schema import Playbook
-from bot.i18n import N_, Translator
+from bot.i18n import Translator
 from bot.staff import service as staff_service
-from bot.staff.access import may_see_case
 from bot.staff.roles import ROLES
 
 MAX_TIMELINE = 60
 MAX_PHOTOS = 30  # three albums; the rest are counted, not sent
-# How each state of a case reads, wherever a case is listed or shown.
-STATUS: dict[str, str] = {
-    CaseStatus.IN_PROGRESS: N_("in progress"),
-    CaseStatus.COMPLETED: N_("completed"),
-    CaseStatus.CANCELLED: N_("cancelled"),
-}
 
 
 def status_name(tr: Translator, status: str) -> str:
-    return tr._(STATUS[status]) if status in STATUS else status
+    return tr._(STATUS_NAMES[status]) if status in STATUS_NAMES else status
 
 
 # A case number as people type it: 2612-003 (full-width digits and dash read the same).
@@ -51,12 +46,9 @@ def show(ctx: Ctx, case: Case | None, number: str | None) -> None:
     """Show a case's record to the person of ``ctx`` if they may see it; else one answer for a
     case that is not theirs to see and for one that does not exist, so nothing leaks: the
     number they typed, or (for a button) no number at all."""
-    if case is not None:
-        assert case.id is not None
-        roles, pinged = alerts.involvement(ctx.session, case.id)
-        if may_see_case(ctx.staff, case, notified_roles=roles, pinged=pinged):
-            ctx.out.extend(record(ctx, case))
-            return
+    if case is not None and sidetrip.may_see(ctx, case):
+        ctx.out.extend(record(ctx, case))
+        return
     if number is None:
         ctx.say(ctx.tr._("That is not a case you may see."))
     else:
@@ -92,6 +84,7 @@ def record(ctx: Ctx, case: Case) -> list[Outgoing]:
     lines += ["", tr._("【Alerts】"), *_alert_lines(ctx, case, people)]
     lines += ["", tr._("【Timeline】"), *_timeline(tr, events, people, book)]
     out = [Outgoing(text=part, private=True) for part in chunk(lines)]
+    out[-1] = replace(out[-1], buttons=sidetrip.buttons(ctx, case))
     photos = [
         PhotoOut(a.sha256, a.telegram_file_id)
         for a in cases.attachments(session, case.id)
@@ -114,7 +107,7 @@ def _cancel_reason(tr: Translator, events: list[CaseEvent]) -> str | None:
 
 
 def _on_path(step_id: str, answers: dict[str, Any]) -> bool:
-    return step_id in answers
+    return step_id in answers or step_id == sidetrip.NOTES_STEP
 
 
 def _places(answers: dict[str, Any]) -> list[Place]:
@@ -223,6 +216,18 @@ def _event_text(
         "alert_acknowledged": tr._("acknowledged the alert"),
         "alert_unanswered": tr._("nobody acknowledged the alert; its chain has ended"),
         "completed": tr._("submitted the report"),
+        "reported": tr._("submitted the report"),
+        "in_follow_up": tr._("the follow-up began"),
+        "task_created": tr._("a task went to the {role}", role=role),
+        "close_task_created": tr._("the {role} was asked to close the case", role=role),
+        "task_started": tr._("took the task of the {role}", role=role),
+        "task_handed": tr._(
+            "handed the task of the {role} to {names}", role=role, names=_names(tr, event, people)
+        ),
+        "task_done": tr._("finished the part of the {role}", role=role),
+        "close_task_done": tr._("finished the closing task"),
+        "closed": tr._("closed the case"),
+        "note": tr._("noted: {text}", text=str(data.get("text", ""))),
         "cancelled": tr._("cancelled the report"),
         "cancelled_why": tr._("cancelled the report: {reason}", reason=reason_text(tr, data) or ""),
         "classified": tr._("classified it as {level}", level=str(data.get("to"))),
@@ -238,4 +243,8 @@ def _event_text(
     reason = reason_text(tr, data) if kind == "cancelled" else None
     if reason:
         return tr._("cancelled the report: {reason}", reason=reason)
+    if kind == "closed" and data.get("note"):
+        return tr._("closed the case: {note}", note=str(data["note"]))
+    if kind == "reopened":
+        return tr._("reopened the case: {reason}", reason=str(data.get("reason", "")))
     return texts.get(kind)

@@ -1,5 +1,5 @@
-"""Ending a report: submitted, or cancelled with its reason; either way the person is back at
-the menu and the case keeps everything recorded."""
+"""Leaving a report: cancelled with its reason, or put down (submitted, set aside); the case
+keeps everything recorded."""
 
 from __future__ import annotations
 
@@ -20,19 +20,11 @@ REASONS: dict[str, str] = {
 OTHER = "other"
 
 
-def confirm(ctx: Ctx) -> None:
-    assert ctx.case is not None
-    cases.set_status(
-        ctx.session, ctx.case, CaseStatus.COMPLETED, actor_id=ctx.staff_id, now=ctx.now
-    )
-    ctx.say(ctx.tr._("Report {number} is recorded. Thank you.", number=ctx.case.number))
-    reset(ctx)
-
-
 def cancel(ctx: Ctx, reason: str, note: str | None = None) -> None:
     assert ctx.case is not None
-    cases.cancel_case(
-        ctx.session, ctx.case, reason=reason, note=note, actor_id=ctx.staff_id, now=ctx.now
+    data = {"reason": reason, **({"note": note} if note else {})}
+    cases.set_status(
+        ctx.session, ctx.case, CaseStatus.CANCELLED, actor_id=ctx.staff_id, now=ctx.now, data=data
     )
     ctx.say(
         ctx.tr._(
@@ -46,11 +38,14 @@ def cancel(ctx: Ctx, reason: str, note: str | None = None) -> None:
 def reset(ctx: Ctx) -> None:
     conv = ctx.conv
     conv.case_id = None
+    conv.task_id = None
     conv.screen = ScreenName.MENU
     conv.step_id = None
     conv.path = []
     conv.draft = {}
     ctx.case = None
+    ctx.task = None
+    ctx.answers_cache = None
 
 
 def reason_text(tr: Translator, data: dict[str, object]) -> str | None:

@@ -17,6 +17,7 @@ STAFF = (
     ("start", N_("Main menu")),
     ("report", N_("Report an incident")),
     ("mine", N_("My reports")),
+    ("tasks", N_("My tasks: follow-ups and reports set aside")),
     ("alerts", N_("Alerts waiting for me")),
     ("duty", N_("Who is on duty")),
     ("back", N_("Previous step")),

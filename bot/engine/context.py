@@ -17,6 +17,7 @@ from bot.i18n import Catalogs, Translator
 from bot.sites.models import Site
 from bot.staff.models import Staff
 from bot.storage.media import MediaStore
+from bot.tasks.models import Task
 
 
 @dataclass
@@ -35,6 +36,8 @@ class Ctx:
     bot_username: str = ""
     invite_valid_for: timedelta = timedelta(hours=72)
     case: Case | None = None
+    # The follow-up task being answered (None: the person's own report).
+    task: Task | None = None
     out: list[Outgoing] = field(default_factory=list)
     notice: str | None = None  # a toast for the button press being handled
     # Set when the person's command menu should change (joined, /start, /lang).
@@ -47,6 +50,14 @@ class Ctx:
     action: str = ""
     # Outbox rows were written: the sender is woken once the transaction commits.
     outbox: bool = False
+
+    @property
+    def part(self) -> frozenset[str]:
+        """The steps walked: the task's stage, or the reporter's."""
+        assert self.case is not None
+        book = self.registry.get(self.case.playbook_id)
+        stage = self.task.stage if self.task is not None else None
+        return book.part_steps(stage)
 
     @property
     def staff_id(self) -> int:

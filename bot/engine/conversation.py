@@ -27,6 +27,8 @@ from bot.staff import service as staff_service
 from bot.staff.access import may_work_on
 from bot.storage.db import Database
 from bot.storage.media import MediaStore
+from bot.tasks import service as tasks
+from bot.tasks.models import TaskState
 
 log = logging.getLogger(__name__)
 
@@ -160,9 +162,12 @@ class Engine:
         return ctx.out, ctx.outbox
 
     def _load_case(self, ctx: Ctx, case_id: int) -> bool:
-        """Load the open report; True when it had to be re-shown (the event is then done)."""
+        """Load the report or task in hand; True when it had to be re-shown (the event is then
+        done)."""
         tr = ctx.tr
         ctx.case = cases.get(ctx.session, case_id)
+        if ctx.conv.task_id is not None:
+            return self._load_task(ctx, ctx.conv.task_id)
         if not may_work_on(ctx.staff, ctx.case):
             ctx.say(
                 tr._(
@@ -181,6 +186,28 @@ class Engine:
             report.reset(ctx)
         else:
             return report.reconcile(ctx)
+        return False
+
+    def _load_task(self, ctx: Ctx, task_id: int) -> bool:
+        """The task in hand, if it is still the person's to do; else they are told why not."""
+        case = ctx.case
+        assert case is not None
+        task = tasks.get(ctx.session, task_id)
+        if (
+            task is not None
+            and task.state == TaskState.STARTED
+            and task.holder_id == ctx.staff_id
+            and case.site_id == ctx.staff.site_id
+            and case.playbook_id in self.registry
+        ):
+            ctx.task = task
+            return report.reconcile(ctx)
+        tr = ctx.tr
+        if task is not None and task.state == TaskState.CANCELLED:
+            ctx.say(tr._("Case {number} was closed; your task is over.", number=case.number))
+        else:
+            ctx.say(tr._("That task of case {number} is no longer yours.", number=case.number))
+        report.reset(ctx)
         return False
 
     def _dispatch(self, ctx: Ctx, incoming: Incoming, press: callbacks.CallbackData | None) -> None:
@@ -203,6 +230,8 @@ class Engine:
             current.show(ctx)
         elif ctx.conv.screen == ScreenName.STEP and ctx.case is not None:
             report.on_input(ctx, incoming)
+        elif ctx.case is None and ctx.conv.screen in ROUTER.inputs:
+            ROUTER.inputs[ctx.conv.screen](ctx, incoming)
         elif ctx.case is not None:
             # On the review or cancel screen: typed input is not an answer.
             ctx.say(ctx.tr._("Please use the buttons below."))
@@ -227,6 +256,9 @@ class Engine:
                 return
             ctx.notice = tr._("That button is no longer active.")
             ctx.say(tr._("That button belongs to an older message. Here is where you are:"))
+        elif press is not None and (route := ROUTER.press_route(press)) is not None:
+            route.handler(ctx, press)  # a press of its own kind that works in the conversation
+            return
         else:  # forged, garbled, or from a version of the bot that is gone
             ctx.notice = tr._("That button is not valid.")
             ctx.say(tr._("That button is not valid. Here is where you are:"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine import cancel, menu, report
+from bot.engine import cancel, menu, report, sidetrip, work
 from bot.engine.context import Ctx
 from bot.engine.screen import ScreenName
 from bot.engine.step_screen import show_step
@@ -13,6 +13,8 @@ def show(ctx: Ctx) -> None:
     if ctx.case is None:
         if screen == ScreenName.PICK:
             menu.pick(ctx)
+        elif screen in sidetrip.SCREENS.values():
+            sidetrip.show(ctx)
         else:
             menu.home(ctx)
     elif cancel.asking_note(ctx):
@@ -23,6 +25,8 @@ def show(ctx: Ctx) -> None:
         report.review(ctx)
     elif screen == ScreenName.CANCEL:
         cancel.offer(ctx)
+    elif screen == ScreenName.TASKS:
+        work.show(ctx)
     else:
         menu.resume_offer(ctx)
 

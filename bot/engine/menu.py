@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.cases import service as cases
-from bot.engine import case_view
+from bot.conversations import service as conversations
+from bot.engine import case_view, work
 from bot.engine.answers import stored_answers
 from bot.engine.case_view import status_name
 from bot.engine.context import Ctx
@@ -22,7 +23,14 @@ def home(ctx: Ctx) -> None:
         title=tr._("dutybot · {site}", site=ctx.site.name),
     )
     screen.row((tr._("📝 Report an incident"), "menu:report"))
-    screen.row((tr._("📂 My reports"), "menu:mine"))
+    for parked in conversations.parked(ctx.session, ctx.staff_id)[:3]:
+        case = cases.get(ctx.session, parked.case_id)
+        screen.row(
+            (tr._("▶ Continue {number} (set aside)", number=case.number), f"work:{parked.work}")
+        )
+    waiting = work.waiting_count(ctx)
+    tasks_label = tr._("📋 My tasks ({n})", n=waiting) if waiting else tr._("📋 My tasks")
+    screen.row((tr._("📂 My reports"), "menu:mine"), (tasks_label, "menu:tasks"))
     screen.row((tr._("🔔 My alerts"), "menu:alerts"), (tr._("🗓 On duty"), "menu:duty"))
     if is_admin(ctx.staff):
         screen.row((tr._("🔑 Staff access"), "admin:home"))
@@ -144,18 +152,31 @@ def resume_offer(ctx: Ctx) -> None:
     where = ""
     if ctx.conv.screen == ScreenName.STEP and ctx.conv.step_id:
         answers = effective_answers(book, stored_answers(ctx), ctx.site.settings)
-        n, total = progress(book, ctx.conv.step_id, answers, ctx.site.settings)
+        n, total = progress(book, ctx.conv.step_id, answers, ctx.site.settings, ctx.part)
         step = tr._("(step {n} of {total})", n=n, total=total)
         where = step if tr.chinese else " " + step
-    screen = Screen(
-        text=tr._(
+    if ctx.task is None:
+        text = tr._(
             "Report {number} ({title}) is in progress{where}.",
             number=ctx.case.number,
             title=tr.pick(book.title),
             where=where,
-        ),
+        )
+    else:
+        text = tr._(
+            "Your part of case {number} ({title}) is in progress{where}.",
+            number=ctx.case.number,
+            title=tr.pick(book.title),
+            where=where,
+        )
+    screen = Screen(
+        text=text,
         title=tr._("Continue?"),
     )
     screen.row((tr._("▶ Continue"), "resume"))
-    screen.row((tr._("✗ Cancel report"), "cancel"))
+    if ctx.task is None:
+        screen.row((tr._("📝 Report something else (this one waits)"), "aside:report"))
+        screen.row((tr._("✗ Cancel report"), "cancel"))
+    else:
+        screen.row((tr._("⏸ Later"), "aside:menu"))
     ctx.show(screen)

@@ -24,19 +24,34 @@ def effective_answers(
 
 
 def next_step(
-    book: Playbook, after: str | None, answers: dict[str, Any], settings: dict[str, Any]
+    book: Playbook,
+    after: str | None,
+    answers: dict[str, Any],
+    settings: dict[str, Any],
+    part: frozenset[str] | None = None,
 ) -> str | None:
-    """The first step after ``after`` (or the first step) whose condition holds."""
+    """The first step of ``part`` (default: the reporter's steps) after ``after`` (or its first
+    step) whose condition holds."""
     start = 0 if after is None else book.index(after) + 1
+    mine = book.reporter_steps if part is None else part
     for step in book.steps[start:]:
-        if evaluate(step.when, answers, settings):
+        if step.id in mine and evaluate(step.when, answers, settings):
             return step.id
     return None
 
 
 def progress(
-    book: Playbook, current: str, answers: dict[str, Any], settings: dict[str, Any]
+    book: Playbook,
+    current: str,
+    answers: dict[str, Any],
+    settings: dict[str, Any],
+    part: frozenset[str] | None = None,
 ) -> tuple[int, int]:
-    """(position, total) among the steps on the path as far as it is known now."""
-    on_path = [s.id for s in book.steps if s.id == current or evaluate(s.when, answers, settings)]
+    """(position, total) among the part's steps on the path as far as it is known now."""
+    mine = book.reporter_steps if part is None else part
+    on_path = [
+        s.id
+        for s in book.steps
+        if s.id == current or (s.id in mine and evaluate(s.when, answers, settings))
+    ]
     return on_path.index(current) + 1, len(on_path)

@@ -6,14 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 from bot.cases import service as cases
+from bot.cases.models import Case
 from bot.engine.context import Ctx
 from bot.engine.incoming import PhotoIn
 from bot.storage.media import sniff_image_mime
 
 
-def store_photo(ctx: Ctx, step_id: str, photo: PhotoIn) -> dict[str, Any] | str:
-    """Store a photo on the case at once; an error message when it cannot be used."""
-    assert ctx.case is not None
+def store_photo(
+    ctx: Ctx, step_id: str, photo: PhotoIn, case: Case | None = None
+) -> dict[str, Any] | str:
+    """Store a photo on the case (the report's, or ``case``) at once; an error message when it
+    cannot be used."""
+    case = case or ctx.case
+    assert case is not None
     if photo.size > ctx.max_file_bytes:
         return ctx.tr._(
             "That file is too large ({size} MB). The limit is {limit} MB.",
@@ -29,7 +34,7 @@ def store_photo(ctx: Ctx, step_id: str, photo: PhotoIn) -> dict[str, Any] | str:
     stored = ctx.media.put_sync(data)
     row = cases.add_attachment(
         ctx.session,
-        ctx.case,
+        case,
         step_id,
         sha256=stored.sha256,
         size=stored.size,

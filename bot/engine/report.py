@@ -21,6 +21,7 @@ from bot.engine.screen import ScreenName
 from bot.engine.step_screen import show_review, show_step
 from bot.engine.steps.base import Answered, Invalid, Result, Stay, StepBase, StepIO
 from bot.flows.schema import Playbook
+from bot.staff import service as staff_service
 
 
 def start(ctx: Ctx, book: Playbook) -> None:
@@ -42,6 +43,18 @@ def start(ctx: Ctx, book: Playbook) -> None:
     first = next_step(book, None, {}, ctx.site.settings)
     assert first is not None, "a validated playbook has a first step"
     enter(ctx, first)
+
+
+def start_part(ctx: Ctx) -> None:
+    """Begin (or go on with) the task's part: its first open question, or its review."""
+    book = playbook(ctx)
+    ctx.conv.path = []
+    ctx.conv.step_id = None
+    first = next_step(book, None, answers_on_path(ctx), ctx.site.settings, ctx.part)
+    if first is None:
+        review(ctx)
+    else:
+        enter(ctx, first)
 
 
 def enter(ctx: Ctx, step_id: str, *, push: bool = True) -> None:
@@ -165,7 +178,7 @@ def save(ctx: Ctx, step: StepBase, value: Any, *, skipped: bool = False) -> None
 def advance(ctx: Ctx) -> None:
     book = playbook(ctx)
     answers = answers_on_path(ctx)
-    following = next_step(book, ctx.conv.step_id, answers, ctx.site.settings)
+    following = next_step(book, ctx.conv.step_id, answers, ctx.site.settings, ctx.part)
     if following is None:
         review(ctx)
     else:
@@ -191,7 +204,13 @@ def review(ctx: Ctx) -> None:
     ctx.conv.screen = ScreenName.REVIEW
     ctx.conv.step_id = ctx.conv.path[-1] if ctx.conv.path else None
     ctx.conv.draft = {}
-    show_review(ctx, ctx.staff.name)
+    assert ctx.case is not None
+    if ctx.task is None:
+        reporter = ctx.staff.name
+    else:
+        found = staff_service.get(ctx.session, ctx.case.reporter_id)
+        reporter = found.name if found is not None else "?"
+    show_review(ctx, reporter)
 
 
 def reconcile(ctx: Ctx) -> bool:
@@ -218,9 +237,11 @@ def reconcile(ctx: Ctx) -> bool:
         )
     )
     if not conv.path:
-        first = next_step(book, None, {}, ctx.site.settings)
-        assert first is not None
-        enter(ctx, first)
+        first = next_step(book, None, answers_on_path(ctx), ctx.site.settings, ctx.part)
+        if first is None:
+            review(ctx)
+        else:
+            enter(ctx, first)
         return True
     conv.step_id = conv.path[-1]
     advance(ctx)

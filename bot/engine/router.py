@@ -16,6 +16,8 @@ from bot.engine.context import Ctx
 CommandHandler = Callable[[Ctx, str], None]
 PressHandler = Callable[[Ctx, Any], None]
 ActionHandler = Callable[[Ctx, str], None]
+# What a screen outside a report does with what the person sends (typed text, photos).
+InputHandler = Callable[[Ctx, Any], None]
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Router:
     commands: dict[str, CommandHandler] = field(default_factory=dict)
     presses: dict[type[CallbackData], PressRoute] = field(default_factory=dict)
     actions: dict[str, ActionRoute] = field(default_factory=dict)
+    inputs: dict[str, InputHandler] = field(default_factory=dict)
 
     def command(self, *names: str) -> Callable[[CommandHandler], CommandHandler]:
         def register(handler: CommandHandler) -> CommandHandler:
@@ -69,6 +72,17 @@ class Router:
             for kind in kinds:
                 assert kind not in self.actions, f"action {kind} registered twice"
                 self.actions[kind] = ActionRoute(handler, with_case)
+            return handler
+
+        return register
+
+    def input(self, *screens: str) -> Callable[[InputHandler], InputHandler]:
+        """What is sent while one of ``screens`` (outside a report) is on display."""
+
+        def register(handler: InputHandler) -> InputHandler:
+            for screen in screens:
+                assert screen not in self.inputs, f"input of {screen} registered twice"
+                self.inputs[screen] = handler
             return handler
 
         return register

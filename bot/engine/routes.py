@@ -15,11 +15,14 @@ from bot.engine import (
     commands,
     current,
     duty,
+    followup,
     menu,
     profile,
     report,
+    sidetrip,
+    work,
 )
-from bot.engine.callbacks import AckPress, OpenPress
+from bot.engine.callbacks import AckPress, CasePress, OpenPress, TaskPress
 from bot.engine.context import Ctx
 from bot.engine.router import Router
 from bot.engine.screen import ScreenName
@@ -31,6 +34,15 @@ ROUTER = Router()
 
 ROUTER.press(AckPress, standalone=True, in_groups=True)(alerts.on_acknowledge)
 ROUTER.press(OpenPress, standalone=True, in_groups=True)(alerts.on_open)
+
+# --- presses that work in the person's own conversation ------------------------------------
+
+ROUTER.press(TaskPress)(followup.on_press)
+ROUTER.press(CasePress)(sidetrip.on_press)
+
+# --- what is sent on a side trip's screen ---------------------------------------------------
+
+ROUTER.input(*sidetrip.SCREENS.values())(sidetrip.on_input)
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -56,6 +68,11 @@ def _report(ctx: Ctx, args: str) -> None:
 @ROUTER.command("mine")
 def _mine(ctx: Ctx, args: str) -> None:
     menu.mine(ctx)
+
+
+@ROUTER.command("tasks")
+def _tasks(ctx: Ctx, args: str) -> None:
+    work.show(ctx)
 
 
 @ROUTER.command("cancel")
@@ -153,6 +170,8 @@ def _menu(ctx: Ctx, target: str) -> None:
         menu.mine(ctx)
     elif target == "duty":
         duty.show(ctx)
+    elif target == "tasks":
+        work.show(ctx)
     elif target == "alerts":
         alerts.waiting(ctx)
         menu.home(ctx)
@@ -227,11 +246,42 @@ def _cancel_action(ctx: Ctx, answer: str) -> None:
 
 @ROUTER.action("confirm", with_case=True)
 def _confirm(ctx: Ctx, argument: str) -> None:
-    if ctx.conv.screen == ScreenName.REVIEW:
-        closing.confirm(ctx)
-        menu.home(ctx)
-    else:
+    if ctx.conv.screen != ScreenName.REVIEW:
         current.show(ctx)
+    elif ctx.task is not None:
+        followup.finish_part(ctx)
+    else:
+        followup.submit(ctx)
+
+
+@ROUTER.action("work")
+def _work(ctx: Ctx, key: str) -> None:
+    work.take_up(ctx, key)
+
+
+@ROUTER.action("aside", with_case=True)
+def _aside(ctx: Ctx, then: str) -> None:
+    """Set the report or task in hand aside: to report something else, or for later."""
+    key = work.set_aside(ctx)
+    if key is not None:
+        ctx.say(ctx.tr._("Set aside; it waits under “My tasks”, exactly where it was."))
+    if then == "report":
+        menu.pick(ctx)
+    else:
+        menu.home(ctx)
+
+
+@ROUTER.action("hand")
+def _hand(ctx: Ctx, argument: str) -> None:
+    if argument == "back":
+        current.show(ctx)
+    else:
+        followup.hand(ctx, argument)
+
+
+@ROUTER.action("side", with_case=False)
+def _side(ctx: Ctx, argument: str) -> None:
+    sidetrip.on_action(ctx, argument)
 
 
 def dispatch_action(ctx: Ctx, action: str) -> None:

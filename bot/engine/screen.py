@@ -18,6 +18,10 @@ class ScreenName(StrEnum):
     STEP = "step"  # a question of the report in progress
     REVIEW = "review"  # the report's summary, before confirming it
     CANCEL = "cancel"  # "cancel this report?"
+    TASKS = "tasks"  # the person's work: reports set aside, tasks held and waiting
+    NOTE = "note"  # adding a note or photos to a case (a side trip)
+    CLOSING = "closing"  # closing a case: its closing note (a side trip)
+    REOPENING = "reopening"  # reopening a closed case: the reason (a side trip)
 
 
 @dataclass

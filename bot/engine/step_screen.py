@@ -18,7 +18,7 @@ def show_step(ctx: Ctx, *, replace: bool = False, again: bool = False) -> None:
     tr = ctx.tr
     stored = stored_answers(ctx)
     io = step_io(ctx)
-    position, total = progress(book, step.id, io.answers, ctx.site.settings)
+    position, total = progress(book, step.id, io.answers, ctx.site.settings, ctx.part)
     lines = [tr._("Step {n} of {total}", n=position, total=total), "", tr.pick(step.text)]
     body = step.body(io)
     if body:
@@ -47,23 +47,36 @@ def show_step(ctx: Ctx, *, replace: bool = False, again: bool = False) -> None:
     if not step.required:
         nav.append((tr._("Skip"), "skip"))
     screen.row(*nav)
-    screen.row((tr._("✗ Cancel report"), "cancel"))
+    screen.row(*_leave_row(ctx))
     ctx.show(screen, replace=replace, again=again)
+
+
+def _leave_row(ctx: Ctx) -> list[tuple[str, str]]:
+    """How to leave the walk: the reporter cancels the report; a task is set aside."""
+    tr = ctx.tr
+    if ctx.task is not None:
+        return [(tr._("⏸ Later"), "aside:menu")]
+    return [(tr._("✗ Cancel report"), "cancel")]
 
 
 def show_review(ctx: Ctx, reporter: str) -> None:
     """The whole report, then "Confirm"."""
     book = playbook(ctx)
     assert ctx.case is not None
-    answers = answers_on_path(ctx)
+    mine = ctx.part
+    answers = {k: v for k, v in answers_on_path(ctx).items() if k in mine}
     lines = summary_lines(book, ctx.case, ctx.tr, answers, reporter)
     parts = chunk(lines)
     for part in parts[:-1]:
         ctx.out.append(Outgoing(text=part))
     tr = ctx.tr
-    text = parts[-1] + "\n\n" + tr._("Please check the report. Press “Confirm” to submit it.")
-    screen = Screen(text=text, title=tr._("Review"))
+    if ctx.task is None:
+        ask = tr._("Please check the report. Press “Confirm” to submit it.")
+    else:
+        ask = tr._("Please check your part. Press “Confirm” to submit it.")
+    screen = Screen(text=parts[-1] + "\n\n" + ask, title=tr._("Review"))
     screen.row((tr._("✓ Confirm"), "confirm"))
-    screen.row((tr._("← Back"), "back"), (tr._("✗ Cancel report"), "cancel"))
+    back = [(tr._("← Back"), "back")] if ctx.conv.path else []
+    screen.row(*back, *_leave_row(ctx))
     ctx.conv.screen = ScreenName.REVIEW
     ctx.show(screen)

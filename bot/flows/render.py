@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.engine.steps.options import WithOptions
 from bot.engine.steps.people import PeopleStep
-from bot.flows.schema import Playbook
+from bot.flows.schema import REPORTER, Playbook
 from bot.flows.words import (
     GROUPS,
     action_words,
@@ -15,6 +15,7 @@ from bot.flows.words import (
     words,
 )
 from bot.i18n import Translator
+from bot.staff.roles import ROLES
 
 
 def render_text(book: Playbook, tr: Translator) -> str:
@@ -33,6 +34,9 @@ def render_text(book: Playbook, tr: Translator) -> str:
         kind = kind_name(spec.type, lang)
         title = pick(spec.title, lang)
         lines.append(f"{said['site_setting']} {name}{opened}{kind}{closed}{colon}{title}")
+    if book.closed_by:
+        closers = said["sep"].join(tr._(ROLES.get(r, r)) for r in book.closed_by)
+        lines.append(f"{said['closed_by']}{colon}{closers}")
     sections = {s.id: pick(s.title, lang) for s in book.sections}
     current = None
     for number, step in enumerate(book.steps, 1):
@@ -46,6 +50,9 @@ def render_text(book: Playbook, tr: Translator) -> str:
         name = f" {label}" if label else ""
         lines.append(f"{number:>2}. [{step.id}]{name}{opened}{said['sep'].join(flags)}{closed}")
         lines.append(f"    {pick(step.text, lang)}")
+        owner = book.owner(step.id)
+        if owner != REPORTER:
+            lines.append(f"    {said['by']}{colon}{tr._(ROLES.get(owner, owner))}")
         if step.when is not None:
             lines.append(f"    {said['only_when']} {describe(step.when, book, lang)}")
         if isinstance(step, WithOptions):

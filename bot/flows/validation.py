@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.engine.steps.base import StepBase
 from bot.flows.conditions import (
+    Condition,
     SettingRef,
     answer_conditions,
     answer_refs,
@@ -17,7 +18,7 @@ from bot.flows.conditions import (
     setting_refs,
 )
 from bot.flows.loader import LoadedPlaybook, Problem
-from bot.flows.schema import LANGS, DeadlineAction, NotifyAction, Playbook
+from bot.flows.schema import LANGS, REPORTER, DeadlineAction, NotifyAction, Playbook
 from bot.staff.roles import ROLES
 
 _MISSING = object()
@@ -39,6 +40,7 @@ def check_playbook(loaded: LoadedPlaybook) -> list[Problem]:
         add(("id",), "id", f"the file should be named after the id: {book.id}.yaml")
     _check_ids(book, add)
     _check_references(book, add)
+    _check_owners(book, add)
     _check_kinds(book, add)
     _check_translations(book, add)
     _check_sources(book, add)
@@ -118,6 +120,61 @@ def _check_references(book: Playbook, add: Any) -> None:
                         ("steps", index, "actions", number),
                         f"steps[{index}:{step.id}].actions[{number}]",
                         f"unknown role {role!r} (known: {', '.join(ROLES)})",
+                    )
+
+
+def _check_owners(book: Playbook, add: Any) -> None:
+    """``by`` names a role (or the reporter); a part's conditions read only answers given
+    before it: the reporter's, or its own part's (parts after the reporter's run side by side)."""
+    known = f"known: {REPORTER}, {', '.join(ROLES)}"
+    for index, section in enumerate(book.sections):
+        if section.by is not None and section.by != REPORTER and section.by not in ROLES:
+            add(
+                ("sections", index, "by"),
+                f"sections[{index}:{section.id}].by",
+                f"unknown role {section.by!r} ({known})",
+            )
+    for number, role in enumerate(book.closed_by):
+        if role not in ROLES:
+            add(("closed_by", number), f"closed_by[{number}]", f"unknown role {role!r} ({known})")
+    if book.follow_up_roles and not book.closed_by:
+        add(("closed_by",), "closed_by", "a procedure with follow-up parts names who closes it")
+    for index, step in enumerate(book.steps):
+        if step.by is not None and step.by != REPORTER and step.by not in ROLES:
+            add(
+                ("steps", index, "by"),
+                f"steps[{index}:{step.id}].by",
+                f"unknown role {step.by!r} ({known})",
+            )
+    if book.steps and book.owner(book.steps[0].id) != REPORTER:
+        add(
+            ("steps", 0),
+            "steps[0]",
+            "the first step is the reporter's: a case starts with a report",
+        )
+    order = {None: -1} | {n: n for n in range(len(book.stages))}
+    for index, step in enumerate(book.steps):
+        asker = order[book.stage_of(step.id)]
+        conditions: list[tuple[tuple[Any, ...], str, Condition | None]] = [
+            (("steps", index, "when"), f"steps[{index}:{step.id}].when", step.when)
+        ]
+        conditions += [
+            (
+                ("steps", index, "actions", n, "when"),
+                f"steps[{index}:{step.id}].actions[{n}].when",
+                a.when,
+            )
+            for n, a in enumerate(step.actions)
+        ]
+        for loc, field, cond in conditions:
+            for ref in answer_refs(cond) if cond is not None else []:
+                if ref in book.owners and order[book.stage_of(ref)] > asker:
+                    add(
+                        loc,
+                        field,
+                        f"refers to step {ref!r}, answered by {book.owner(ref)} in a later "
+                        "part of the follow-up (only the reporter's answers and those of the "
+                        "parts before count)",
                     )
 
 

@@ -9,15 +9,12 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date, format_skeleton
 
+from bot.cases.states import STATUS_NAMES
 from bot.i18n import N_, Translator
 from bot.reports.models import Outcome, Text
 from bot.staff.roles import ROLES
 
-CASE_STATUS = {
-    "in_progress": N_("being reported"),
-    "completed": N_("reported"),
-    "cancelled": N_("cancelled"),
-}
+CASE_STATUS = STATUS_NAMES
 # Complaint levels (投诉级别, catalog B1), least to most serious.
 LEVELS = {
     "general": N_("General"),

@@ -15,6 +15,10 @@ ROLES: dict[str, str] = {
     "drill_coordinator": N_("Drill coordinator"),
     "manager": N_("Manager"),
     "general_manager": N_("General manager"),
+    "store_manager": N_("Store manager"),
+    "department_manager": N_("Department manager"),
+    "customer_service_manager": N_("Customer-service manager"),
+    "engineer": N_("Engineer"),
     "admin": N_("Administrator"),
 }
 

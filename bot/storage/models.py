@@ -10,13 +10,14 @@ from bot.cases.models import (
     CaseEvent,
     Deadline,
 )
-from bot.conversations.models import Conversation
+from bot.conversations.models import Conversation, ParkedWork
 from bot.delivery.models import Delivery
 from bot.escalation.models import Alert
 from bot.inbox.models import InboxUpdate
 from bot.rota.models import RotaShift, RotaSwap
 from bot.sites.models import Site
 from bot.staff.models import AccessRequest, CodeAttempts, Invite, RequestLink, Staff
+from bot.tasks.models import Task
 
 metadata = SQLModel.metadata
 
@@ -34,10 +35,12 @@ __all__ = [
     "Delivery",
     "InboxUpdate",
     "Invite",
+    "ParkedWork",
     "RequestLink",
     "RotaShift",
     "RotaSwap",
     "Site",
     "Staff",
+    "Task",
     "metadata",
 ]

@@ -34,5 +34,5 @@ async def test_a1_from_invite_link_to_confirmed_case(tmp_path: Path, transport: 
             for m in guard.messages()
         )
         presses = len(api.calls_to("answerCallbackQuery"))
-        assert presses == len({a["callback_query_id"] for a in api.callback_answers}) > 30
+        assert presses == len({a["callback_query_id"] for a in api.callback_answers}) > 20
         assert len(api.downloads) == 4

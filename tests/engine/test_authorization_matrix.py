@@ -447,6 +447,6 @@ async def assert_nothing_changed(scene: Scene) -> None:
             select(Case).where(Case.site_id == world.site.id).order_by(col(Case.id))
         ).all()
         assert [(c.number, c.status) for c in cases][:2] == [
-            ("2611-041", "completed"),
+            ("2611-041", "reported"),
             ("2611-042", "in_progress"),
         ]

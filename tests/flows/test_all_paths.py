@@ -31,8 +31,9 @@ from bot.flows.conditions import (
 )
 from bot.flows.groups import GROUPS as PLAYBOOK_GROUPS
 from bot.flows.registry import SHIPPED_DIR, Registry
-from bot.flows.schema import Playbook
+from bot.flows.schema import REPORTER, Playbook
 from bot.sites import service as sites
+from bot.tasks import service as tasks
 from tests import support
 from tests.support import Chat, World, png
 
@@ -353,6 +354,39 @@ def stored(step: Any, value: Any) -> Any:
     return ...  # datetime and location: any value
 
 
+async def follow_up(
+    world: World, book: Playbook, case: Any, answers: dict[str, Any]
+) -> Chat | None:
+    """Every stage of the case's follow-up, in turn: a holder of its role (one person per role)
+    takes the task from /tasks and answers its steps from ``answers`` (a step not in it gets
+    the default input). The chat of the last holder; None when there was no stage."""
+    holders: dict[str, Chat] = {}
+    holder = None
+    while True:
+        with world.db.transaction() as session:
+            assert case.id is not None
+            live = [t for t in tasks.live_of_case(session, case.id) if t.kind == "part"]
+        if not live:
+            return holder
+        [task] = live
+        if task.role not in holders:
+            telegram_id = 7000 + len(holders)
+            await support.add_staff(world, telegram_id, f"Holder {len(holders)}", task.role)
+            holders[task.role] = world.chat(telegram_id)
+        holder = holders[task.role]
+        await holder.say("/tasks")
+        await holder.press(f"▶ 1. {case.number}")
+        assert task.stage is not None
+        mine = book.stages[task.stage].steps
+        while holder.question.title != "Review":
+            step = next(
+                s for s in book.steps if s.id in mine and s.text["en"] in holder.question.text
+            )
+            await answer(holder, step, answers.get(step.id, _default(step)))
+        await tap(holder, "✓ Confirm")
+        assert "is recorded" in holder.text
+
+
 @pytest.mark.parametrize(
     ("book_id", "number"), CASES, ids=[f"{book_id}-{n}" for book_id, n in CASES]
 )
@@ -373,18 +407,39 @@ async def test_path(world: World, book_id: str, number: int) -> None:
     await tap(chat, book.title["en"])
     assert "opened" in chat.text
     for step_id, value in path.answers:
-        await answer(chat, book.step(step_id), value)
+        if book.owner(step_id) == REPORTER:
+            await answer(chat, book.step(step_id), value)
     assert chat.question.title == "Review", chat.question.text
     await tap(chat, "✓ Confirm")
     assert "is recorded" in chat.text
 
+    # The follow-up, stage by stage: a holder of each stage's role takes its task.
     with world.db.transaction() as session:
         assert world.guard.id is not None
         [case] = cases.by_reporter(session, world.guard.id, limit=1)
-        assert case.id is not None and case.playbook_id == book_id
-        assert case.status == CaseStatus.COMPLETED
-        rows = cases.current_answers(session, case.id)
-        events = cases.timeline(session, case.id)
+        assert case.status == CaseStatus.REPORTED
+    holder = await follow_up(world, book, case, dict(path.answers))
+    closes = holder is not None and "✔ Close without a note" in holder.labels()
+    if closes:  # the last holder's role closes the case: asked at once
+        assert holder is not None
+        await tap(holder, "✔ Close without a note")
+        assert f"Case {case.number} is closed." in holder.text
+    parts = holder is not None
+
+    with world.db.transaction() as session:
+        case_id = case.id
+        assert case_id is not None and case.playbook_id == book_id
+        case = cases.get(session, case_id)
+        expected = (
+            CaseStatus.CLOSED
+            if closes
+            else CaseStatus.IN_FOLLOW_UP
+            if parts
+            else CaseStatus.REPORTED
+        )
+        assert case.status == expected
+        rows = cases.current_answers(session, case_id)
+        events = cases.timeline(session, case_id)
     assert set(rows) == set(path.steps)
     for step_id, value in path.answers:
         row, step = rows[step_id], book.step(step_id)

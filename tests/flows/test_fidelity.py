@@ -21,8 +21,10 @@ from bot.flows.conditions import evaluate
 from bot.flows.groups import GROUPS as PLAYBOOK_GROUPS
 from bot.flows.schema import ClassifyAction, DeadlineAction, NotifyAction, Playbook
 from bot.sites import service as sites
+from bot.tasks import service as tasks
+from tests import support
 from tests.flows.test_all_paths import GROUPS, SHIPPED, SKIP, _default, answer, tap
-from tests.support import World
+from tests.support import Chat, World
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 QUOTE = 6  # characters of a step's Chinese text that must appear in the seed lines it cites
@@ -89,7 +91,31 @@ async def drive(
     with world.db.transaction() as session:
         assert world.guard.id is not None
         [case] = cases.by_reporter(session, world.guard.id, limit=1)
-    assert case.id is not None and case.status == "completed"
+        assert case.id is not None and case.status == "reported"
+    # The follow-up, stage by stage, each by a holder of its role.
+    holders: dict[str, Chat] = {}
+    while True:
+        with world.db.transaction() as session:
+            live = [t for t in tasks.live_of_case(session, case.id) if t.kind == "part"]
+        if not live:
+            break
+        [task] = live
+        if task.role not in holders:
+            telegram_id = 7100 + len(holders)
+            await support.add_staff(world, telegram_id, f"Holder {len(holders)}", task.role)
+            holders[task.role] = world.chat(telegram_id)
+        holder = holders[task.role]
+        await holder.say("/tasks")
+        await holder.press(f"▶ 1. {case.number}")
+        while holder.question.title != "Review":
+            step = _step_on_screen(playbook, holder.question.text)
+            assert step.id not in visited, f"{step.id} shown twice"
+            visited.append(step.id)
+            if step.id in wait:
+                world.clock.advance(wait[step.id])
+            await answer(holder, step, picks.get(step.id, _default(step)))
+        await tap(holder, "✓ Confirm")
+        assert "is recorded" in holder.text
     return visited, case.id
 
 

@@ -170,7 +170,7 @@ def test_flows_check_command(tmp_path: Path) -> None:
 def test_flows_show_command(tmp_path: Path) -> None:
     shown = run_cli("flows", "show", "lost_property", "--locale", "en", cwd=tmp_path)
     assert shown.returncode == 0, shown.stderr
-    assert shown.stdout.startswith("Lost or stolen property  [lost_property v2 · Security]")
+    assert shown.stdout.startswith("Lost or stolen property  [lost_property v3 · Security]")
     assert (
         "only when (Owner asks for police = yes OR Large value = yes OR Estimated value ≥ "
         "setting large_value_threshold)" in shown.stdout

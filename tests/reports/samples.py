@@ -77,7 +77,7 @@ def case(photos: tuple[Photo, ...] = ()) -> CaseRecord:
         procedure=PROCEDURE,
         site_name=SITE,
         timezone="Asia/Shanghai",
-        status="completed",
+        status="reported",
         reporter="Demo Guard",
         opened_at=OPENED,
         closed_at=OPENED + timedelta(hours=2, minutes=15),

@@ -84,6 +84,9 @@ class StepBase(Strict):
     text: Text
     label: Text | None = None  # short name in summaries; defaults to the text
     section: str | None = None
+    # The role that answers it after the reporter's part is submitted (a follow-up task);
+    # default: its section's, else the reporter's. ``by: reporter`` says so explicitly.
+    by: str | None = Field(default=None, pattern=IDENT)
     source: str | None = None  # where the rule comes from, e.g. "000:21"
     required: bool = True
     when: Condition | None = None

@@ -1,0 +1,1 @@
+"""Follow-up tasks: the parts of a case the procedure hands to roles after the reporter's."""
