@@ -38,6 +38,8 @@ class Case(SQLModel, table=True):
     opened_at: datetime = utc_field(index=True)
     closed_at: datetime | None = utc_field(nullable=True)
     updated_at: datetime = utc_field()
+    # A rehearsal (issue 11): never counted in statistics, never pings the real chains.
+    is_drill: bool = False
 
 
 class CaseCounter(SQLModel, table=True):
