@@ -50,7 +50,7 @@ class Drill(SQLModel, table=True):
     groups: list[dict[str, Any]] = json_field(list)
     purpose: str = Field(default="", max_length=2000)  # 演练目的
     assumption: str = Field(default="", max_length=2000)  # 事故假设
-    steps: list[str] = json_field(list)  # the steps to rehearse
+    steps: list[Any] = json_field(list)  # the steps to rehearse (texts or {"zh", "en"})
     status: str = Field(
         default=DrillStatus.PLANNED, sa_column=Column(String(20), nullable=False, index=True)
     )
