@@ -59,8 +59,19 @@ class OpenPress(CallbackData):
     secret: str
 
 
+@dataclass(frozen=True)
+class DrillPress(CallbackData):
+    """A drill button under a message about a drill ("I'll attend", "I can't", "Rectified"):
+    bound to one delivery, valid only with its secret (bot/engine/drill_presses.py)."""
+
+    prefix: ClassVar[str] = "d"
+    delivery: int
+    secret: str
+    choice: int
+
+
 KINDS: dict[str, type[CallbackData]] = {
-    cls.prefix: cls for cls in (ScreenPress, AckPress, OpenPress)
+    cls.prefix: cls for cls in (ScreenPress, AckPress, OpenPress, DrillPress)
 }
 
 T = TypeVar("T", bound=CallbackData)
