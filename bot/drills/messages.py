@@ -24,6 +24,7 @@ from bot.staff import service as staff_service
 Render = Callable[[Session, Delivery, Site, Translator], Outgoing | None]
 # DrillPress choices.
 ATTEND, DECLINE, RECTIFIED = 1, 2, 3
+RSVP_MESSAGES = drills.RSVP_MESSAGES
 
 
 def when(tr: Translator, drill: Drill) -> str:

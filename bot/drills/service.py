@@ -419,6 +419,14 @@ def confirm_fix(
         )
         .values(status=DeliveryStatus.CANCELLED)
     )
+    session.exec(
+        update(Delivery)  # type: ignore[call-overload]
+        .where(
+            col(Delivery.key).like(f"drill:{fix.drill_id}:drill_fix:{fix.id}-%"),
+            col(Delivery.status) == DeliveryStatus.SENT,
+        )
+        .values(needs_edit=True, next_at=now)
+    )
 
 
 # --- what the scheduler looks at ------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.cases import service as cases
+from bot.drills.access import may_coordinate
 from bot.engine import case_view
 from bot.engine.answers import stored_answers
 from bot.engine.case_view import status_name
@@ -24,6 +25,8 @@ def home(ctx: Ctx) -> None:
     screen.row((tr._("📝 Report an incident"), "menu:report"))
     screen.row((tr._("📂 My reports"), "menu:mine"))
     screen.row((tr._("🔔 My alerts"), "menu:alerts"), (tr._("🗓 On duty"), "menu:duty"))
+    if may_coordinate(ctx.staff):
+        screen.row((tr._("🧯 Drills"), "drl:list"))
     if is_admin(ctx.staff):
         screen.row((tr._("🔑 Staff access"), "admin:home"))
     ctx.show(screen)

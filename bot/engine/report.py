@@ -23,7 +23,7 @@ from bot.engine.steps.base import Answered, Invalid, Result, Stay, StepBase, Ste
 from bot.flows.schema import Playbook
 
 
-def start(ctx: Ctx, book: Playbook) -> None:
+def start(ctx: Ctx, book: Playbook, *, drill: bool = False) -> None:
     ctx.case = cases.open_case(
         ctx.session,
         site=ctx.site,
@@ -31,6 +31,7 @@ def start(ctx: Ctx, book: Playbook) -> None:
         playbook_version=book.version,
         reporter_id=ctx.staff_id,
         now=ctx.now,
+        is_drill=drill,  # a rehearsal (bot/engine/drill_run.py)
     )
     ctx.conv.case_id = ctx.case.id
     ctx.conv.path = []

@@ -14,12 +14,14 @@ from bot.engine import (
     closing,
     commands,
     current,
+    drill_chat,
+    drill_presses,
     duty,
     menu,
     profile,
     report,
 )
-from bot.engine.callbacks import AckPress, OpenPress
+from bot.engine.callbacks import AckPress, DrillPress, OpenPress
 from bot.engine.context import Ctx
 from bot.engine.router import Router
 from bot.engine.screen import ScreenName
@@ -31,6 +33,10 @@ ROUTER = Router()
 
 ROUTER.press(AckPress, standalone=True, in_groups=True)(alerts.on_acknowledge)
 ROUTER.press(OpenPress, standalone=True, in_groups=True)(alerts.on_open)
+ROUTER.press(DrillPress, standalone=True)(drill_presses.on_press)
+ROUTER.command("drill")(drill_chat.plan_command)
+ROUTER.command("drills")(drill_chat.list_command)
+ROUTER.action("drl", with_case=False)(drill_chat.on_action)
 
 
 # --- commands -------------------------------------------------------------------------------
