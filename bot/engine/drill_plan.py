@@ -298,7 +298,6 @@ def save(ctx: Ctx, plan: dict[str, Any]) -> None:
             "Drill planned. {n} participant is told now and reminded before it.",
             "Drill planned. {n} participants are told now and reminded before it.",
             count,
-            n=count,
         )
     )
     if len(planned) > 1:
