@@ -23,8 +23,10 @@ from tests.support import Chat, World, add_staff
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def local(*args: int, tz: ZoneInfo = SHANGHAI) -> datetime:
-    return datetime(*args, tzinfo=tz)  # type: ignore[misc]
+def local(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, tz: ZoneInfo = SHANGHAI
+) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=tz)
 
 
 @dataclass
