@@ -43,6 +43,6 @@ def calendar(
         if describe.get(drill.id):
             event.add("description", describe[drill.id])
         event.add("status", "CANCELLED" if drill.status == DrillStatus.CANCELLED else "CONFIRMED")
-        event.add("sequence", int(drill.updated_at.timestamp()) % 2**31 if drill.updated_at else 0)
+        event.add("last-modified", drill.updated_at or now)
         cal.add_component(event)
     return bytes(cal.to_ical())

@@ -16,7 +16,7 @@ from bot.drills.models import Drill, DrillStatus, Rsvp
 from bot.engine.callbacks import DrillPress
 from bot.engine.outgoing import Button, Outgoing
 from bot.flows.registry import Registry
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.reports import wording
 from bot.sites.models import Site
 from bot.staff import service as staff_service
@@ -25,6 +25,18 @@ Render = Callable[[Session, Delivery, Site, Translator], Outgoing | None]
 # DrillPress choices.
 ATTEND, DECLINE, RECTIFIED = 1, 2, 3
 RSVP_MESSAGES = drills.RSVP_MESSAGES
+
+
+STATUS = {
+    DrillStatus.PLANNED: N_("planned"),
+    DrillStatus.RUNNING: N_("running"),
+    DrillStatus.DONE: N_("done"),
+    DrillStatus.CANCELLED: N_("cancelled"),
+}
+
+
+def status_name(tr: Translator, drill: Drill) -> str:
+    return tr._(STATUS.get(DrillStatus(drill.status), drill.status))
 
 
 def when(tr: Translator, drill: Drill) -> str:

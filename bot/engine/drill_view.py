@@ -11,20 +11,13 @@ from bot.drills import ics, scenarios
 from bot.drills import pdf as drill_pdf
 from bot.drills import service as drills
 from bot.drills.access import may_coordinate, may_run
-from bot.drills.messages import when
+from bot.drills.messages import status_name, when
 from bot.drills.models import Drill, DrillStatus, Rsvp
 from bot.engine import drill_state
 from bot.engine.context import Ctx
 from bot.engine.outgoing import DocumentOut, Outgoing
 from bot.engine.screen import Screen
-from bot.i18n import N_, Translator
 
-STATUS = {
-    DrillStatus.PLANNED: N_("planned"),
-    DrillStatus.RUNNING: N_("running"),
-    DrillStatus.DONE: N_("done"),
-    DrillStatus.CANCELLED: N_("cancelled"),
-}
 LISTED = 12
 
 
@@ -35,10 +28,6 @@ def year_window(ctx: Ctx) -> tuple[datetime, datetime]:
     start = datetime(local.year, 1, 1, tzinfo=tz)
     end = datetime(local.year + 1, local.month, 1, tzinfo=tz)
     return start, end
-
-
-def status_name(tr: Translator, drill: Drill) -> str:
-    return tr._(STATUS.get(DrillStatus(drill.status), drill.status))
 
 
 def year(ctx: Ctx) -> None:
