@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -40,10 +39,7 @@ async def drills_command(args: Any, settings: Settings, tr: Translator) -> int:
                 media = MediaStore(settings.media.dir)
                 data = drill_pdf.render(session, drill, tr, registry, media, now=now())
                 return _write(data, args.output)
-            tz = ZoneInfo(site.timezone)
-            local = now().astimezone(tz)
-            start = datetime(local.year, 1, 1, tzinfo=tz)
-            end = datetime(local.year + 1, local.month, 1, tzinfo=tz)
+            start, end = drills.year_window(now(), ZoneInfo(site.timezone))
             rows = drills.of_site(session, site.id or 0, start, end)
             names = {d.id or 0: scenarios.name(d.scenario, tr, registry) for d in rows}
             if args.drills_command == "ics":

@@ -62,7 +62,7 @@ def plan(
     assert site.id is not None
     tz = ZoneInfo(site.timezone)
     drills: list[Drill] = []
-    for moment in occurrences(starts_at, every_months, starts_at + HORIZON, tz):
+    for moment in occurrences(starts_at, every_months, now + HORIZON, tz):
         drill = Drill(
             site_id=site.id,
             every_months=every_months,
@@ -133,6 +133,12 @@ def _copy(drill: Drill, moment: datetime, now: datetime) -> Drill:
 
 def get(session: Session, drill_id: int) -> Drill | None:
     return session.get(Drill, drill_id)
+
+
+def year_window(now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The year's plan: from 1 January of this year (site time) to a year from now."""
+    start = datetime(now.astimezone(tz).year, 1, 1, tzinfo=tz)
+    return start, now + HORIZON
 
 
 def of_site(session: Session, site_id: int, start: datetime, end: datetime) -> list[Drill]:

@@ -23,11 +23,7 @@ LISTED = 12
 
 def year_window(ctx: Ctx) -> tuple[datetime, datetime]:
     """From 1 January of this year (site time) to a year from now."""
-    tz = ZoneInfo(ctx.site.timezone)
-    local = ctx.now.astimezone(tz)
-    start = datetime(local.year, 1, 1, tzinfo=tz)
-    end = datetime(local.year + 1, local.month, 1, tzinfo=tz)
-    return start, end
+    return drills.year_window(ctx.now, ZoneInfo(ctx.site.timezone))
 
 
 def year(ctx: Ctx) -> None:
@@ -40,14 +36,16 @@ def year(ctx: Ctx) -> None:
     if not rows:
         lines.append(tr._("No drill is planned yet."))
     screen = Screen(text="", title=tr._("🧯 Drills · {site}", site=ctx.site.name))
-    upcoming = [d for d in rows if d.starts_at >= ctx.now or d.status == DrillStatus.RUNNING]
+    # Buttons for the drills nearest now (a phone shows a dozen well), cancelled ones aside.
+    live = [d for d in rows if d.status != DrillStatus.CANCELLED]
+    near = sorted(live, key=lambda d: abs(d.starts_at - ctx.now))[:LISTED]
     for number, drill in enumerate(rows, 1):
         name = scenarios.name(drill.scenario, tr, ctx.registry)
         lines.append(
             f"{number}. {when(tr, drill)} · {name} · {escape(drill.place) or '—'} · "
             f"{status_name(tr, drill)}"
         )
-        if drill in upcoming[:LISTED] or (drill.status == DrillStatus.DONE and drill.ended_at):
+        if drill in near:
             screen.row((tr._("Open {n}", n=number), f"drl:v:{drill.id}"))
     screen.text = "\n".join(lines)
     if may_coordinate(ctx.staff):
