@@ -65,10 +65,12 @@ async def test_a_planned_drill_reminds_participants_who_answer(
         )
 
         # Each participant is invited at once, then reminded, with the answer buttons.
+        def everyone(words: str) -> bool:
+            return all(titled(bot, chat, words) for chat in PARTICIPANTS)
+
+        await api.wait_for(lambda: everyone("DRILL planned"), timeout=15)
+        await api.wait_for(lambda: everyone("DRILL in"), timeout=LEAD + 20)
         for chat in PARTICIPANTS:
-            await api.wait_for(lambda c=chat: bool(titled(bot, c, "DRILL planned")), timeout=15)
-        for chat in PARTICIPANTS:
-            await api.wait_for(lambda c=chat: bool(titled(bot, c, "DRILL in")), timeout=LEAD + 20)
             reminder = titled(bot, chat, "DRILL in")[0]
             assert reminder.button_texts() == [["✅ I'll attend", "❌ I can't"]]
             assert datetime.now(UTC) >= now + timedelta(seconds=LEAD - 1)
