@@ -123,7 +123,7 @@ def _people(ctx: Ctx, screen: Screen, plan: dict[str, Any]) -> None:
     for role in held:
         mark = "✓ " if role in roles else ""
         screen.row((f"{mark}👥 {tr._(ROLES[role])}", f"drl:pr:{role}"))
-    screen.row((tr._("Done"), "drl:next"))
+    screen.row((tr._("✓ Done"), "drl:next"))
 
 
 def _review(ctx: Ctx, screen: Screen, plan: dict[str, Any]) -> None:

@@ -91,7 +91,7 @@ def attendance(ctx: Ctx, drill: Drill) -> None:
         row = answers.get(member.id or 0)
         mark = "✓ " if row is not None and row.present else ""
         screen.row((f"{mark}{member.name}", f"drl:here:{member.id}"))
-    screen.row((tr._("Done"), f"drl:run:{drill.id}"))
+    screen.row((tr._("✓ Done"), f"drl:run:{drill.id}"))
     ctx.show(screen, replace=True)
 
 

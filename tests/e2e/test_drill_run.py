@@ -54,7 +54,7 @@ async def test_a_planned_drill_reminds_participants_who_answer(
         await coord.press("Chen Coord")
         for name in PARTICIPANTS.values():
             await coord.press(name)
-        await coord.press("Done")
+        await coord.press("✓ Done")
         await coord.press("Skip")
         await coord.press("Use the usual purpose")
         await coord.say("A fire breaks out in the kitchen.")
