@@ -78,7 +78,10 @@ def record(
         )
         for f in drills.shortcomings(session, drill.id)
     ]
-    preparation = "\n".join(f"{n}. {tr.pick(step)}" for n, step in enumerate(drill.steps, 1))
+    preparation = "\n".join(
+        [tr._("Steps to rehearse (from the procedure):")] * bool(drill.steps)
+        + [f"{n}. {tr.pick(step)}" for n, step in enumerate(drill.steps, 1)]
+    )
     evaluation = drill.evaluation
     if drill.equipment:
         evaluation = "\n".join(

@@ -8,6 +8,8 @@ from datetime import timedelta
 
 from bot.drills.messages import ATTEND, DECLINE, RECTIFIED
 from tests.drills.support import DrillSite, drill_site, local, plan_fire_drill
+from tests.reports.conftest import text_of
+from tests.reports.test_pdf import rendered
 from tests.support import World, png
 
 
@@ -91,6 +93,20 @@ async def test_plan_invite_remind_answer_run_record_and_rectify(world: World) ->
     await coord.say("The drill met its goal.")
     documents = [d for m in coord.last for d in m.documents]
     assert len(documents) == 1 and documents[0].data.startswith(b"%PDF")
+    text = text_of(documents[0].data)
+    for piece in (
+        "TimeDec8,2026,3:31:00PMto3:40PMPlaceKitchen,1F",
+        "DrillitemFireDuration9minutes",
+        "ParticipantsPresent:AnGuard,ZhouHui.Absent:BoGuard,CaiClerk.",
+        "Afirebreaksoutinthekitchenat15:00.",
+        "Cordon—keepguestsawayRescue—fightthefire",
+        "3:32PM(+1minute)KitchenstaffraisethealarmChenCoord",
+        "Equipmentchecked:4extinguishers,1hose:hoseleaking",
+        "Firehoseleaks—BoGuard12/9/2026",
+        "Thedrillmetitsgoal.",
+    ):
+        assert piece in text, piece
+    assert rendered(documents[0].data)[1] == 2  # the two photos
 
     # The shortcoming's owner was told at once; reminded each day from the deadline at 09:00.
     task = site.deliveries("drill_fix", "b")
