@@ -29,7 +29,11 @@ class Drill(SQLModel, table=True):
     ``series_id`` (the first one's id), ``every_months`` apart, kept planned a year ahead."""
 
     __tablename__ = "drills"
-    __table_args__ = (Index("ix_drills_site_starts", "site_id", "starts_at"),)
+    __table_args__ = (
+        Index("ix_drills_site_starts", "site_id", "starts_at"),
+        # One drill of a series at a time: two instances extending a series add it once.
+        UniqueConstraint("series_id", "starts_at", name="uq_drills_series_starts"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     site_id: int = Field(foreign_key="sites.id")

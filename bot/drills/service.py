@@ -28,6 +28,7 @@ from bot.drills.models import (
 from bot.drills.schedule import occurrences
 from bot.sites.models import Site
 from bot.staff.models import Staff
+from bot.storage.upsert import insert_for
 
 # A recurring plan is kept planned this far ahead (the year's plan at a glance).
 HORIZON = timedelta(days=366)
@@ -112,9 +113,9 @@ def extend_series(session: Session, *, now: datetime) -> int:
         for moment in occurrences(first.starts_at, last.every_months, now + HORIZON, tz):
             if moment <= last.starts_at:
                 continue
-            session.add(_copy(last, moment, now))
-            added += 1
-    session.flush()
+            values = _copy(last, moment, now).model_dump(exclude={"id"})
+            statement = insert_for(session, Drill).values(**values).on_conflict_do_nothing()
+            added += session.exec(statement).rowcount or 0  # type: ignore[call-overload]
     return added
 
 

@@ -21,7 +21,8 @@ def _drills(world: World) -> list[Drill]:
         return list(session.exec(select(Drill).order_by(col(Drill.starts_at))).all())
 
 
-async def test_a_recurring_plan_stays_planned_a_year_ahead(world: World) -> None:
+async def test_a_recurring_plan_stays_planned_a_year_ahead(any_world: World) -> None:
+    world = any_world
     site = await drill_site(world)
     coord = site.chat("coord")
     await coord.say("/drill")
@@ -56,7 +57,10 @@ async def test_a_recurring_plan_stays_planned_a_year_ahead(world: World) -> None
     assert len(_drills(world)) == 4
 
 
-async def test_moves_and_cancellations_are_announced_to_everyone_concerned(world: World) -> None:
+async def test_moves_and_cancellations_are_announced_to_everyone_concerned(
+    any_world: World,
+) -> None:
+    world = any_world
     site = await drill_site(world)
     coord = await plan_fire_drill(site)
     await coord.say("/drills")
@@ -82,7 +86,8 @@ async def test_moves_and_cancellations_are_announced_to_everyone_concerned(world
     assert len(site.deliveries("drill_reminder")) == 4  # no more reminders
 
 
-async def test_a_scenario_overdue_is_flagged_to_coordinators_and_managers(world: World) -> None:
+async def test_a_scenario_overdue_is_flagged_to_coordinators_and_managers(any_world: World) -> None:
+    world = any_world
     site = await drill_site(world, DrillSettings(required_months={"fire": 6}))
     # The site is younger than six months: nothing yet.
     site.tick()
@@ -126,7 +131,8 @@ async def test_a_scenario_overdue_is_flagged_to_coordinators_and_managers(world:
     assert len(site.deliveries("drill_due")) == 4
 
 
-async def test_a_drill_case_pings_nobody_real_and_is_not_counted(world: World) -> None:
+async def test_a_drill_case_pings_nobody_real_and_is_not_counted(any_world: World) -> None:
+    world = any_world
     site = await drill_site(world)
     coord = site.chat("coord")
     await coord.say("/drill")

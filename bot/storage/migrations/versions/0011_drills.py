@@ -61,6 +61,7 @@ def upgrade() -> None:
         sa.Column("created_at", UTC_TS, nullable=False),
         sa.Column("updated_at", UTC_TS, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_drills"),
+        sa.UniqueConstraint("series_id", "starts_at", name="uq_drills_series_starts"),
     )
     op.create_index("ix_drills_site_starts", "drills", ["site_id", "starts_at"])
     op.create_index("ix_drills_series_id", "drills", ["series_id"])
