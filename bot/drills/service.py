@@ -250,6 +250,7 @@ def cancel(session: Session, drill: Drill, *, now: datetime, series: bool = Fals
             )
             .values(status=DeliveryStatus.CANCELLED)
         )
+        _restyle_invitations(session, each, now)
     announce(session, drill, "drill_cancelled", now, params={"series": series})
     return drills
 
@@ -307,6 +308,20 @@ def toggle_present(session: Session, drill: Drill, staff_id: int, *, now: dateti
 def start(session: Session, drill: Drill, *, now: datetime) -> None:
     drill.status, drill.started_at, drill.updated_at = DrillStatus.RUNNING, now, now
     session.add(drill)
+    _restyle_invitations(session, drill, now)
+
+
+def _restyle_invitations(session: Session, drill: Drill, now: datetime) -> None:
+    """Invitations and reminders already sent lose their answer buttons (edited in place)."""
+    session.exec(
+        update(Delivery)  # type: ignore[call-overload]
+        .where(
+            col(Delivery.key).like(f"drill:{drill.id}:%"),
+            col(Delivery.message).in_(RSVP_MESSAGES),
+            col(Delivery.status) == DeliveryStatus.SENT,
+        )
+        .values(needs_edit=True, next_at=now)
+    )
 
 
 def update_fields(session: Session, drill: Drill, *, now: datetime, **values: Any) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.delivery import service as outbox
+from bot.delivery.models import DeliveryStatus
 from bot.drills.messages import ATTEND, DECLINE, RECTIFIED
 from tests.drills.support import DrillSite, drill_site, local, plan_fire_drill
 from tests.reports.conftest import text_of
@@ -67,7 +69,14 @@ async def test_plan_invite_remind_answer_run_record_and_rectify(world: World) ->
 
     # The run: timeline lines, two photos, attendance, equipment, evaluation, a shortcoming.
     clock.set(local(2026, 12, 8, 15, 31))
+    with world.db.transaction() as session:  # as if the sender had delivered it
+        outbox.settle(session, reminder.id or 0, status=DeliveryStatus.SENT, message_id=7)
     await coord.press("Start the drill")
+    sent = site.deliveries("drill_reminder", "a")[-1]
+    assert sent.needs_edit  # its answer buttons are taken away
+    shown = site.render(sent)
+    assert shown is not None and shown.buttons == ()
+    assert "This drill is no longer planned." in shown.text
     assert "DRILL running" in (coord.question.title or "")
     clock.advance(timedelta(minutes=1))
     await coord.say("Kitchen staff raise the alarm")
