@@ -1,7 +1,9 @@
 """Issue 11 over a real `dutybot run` and the fake Bot API: a coordinator plans a fire drill in
 the chat with three participants; each is invited at once, gets the reminder at its time (here
 a reminder a few seconds ahead, set in the config) and answers; the coordinator sees who said
-what; the year's plan comes with its .ics."""
+what; the year's plan comes with its .ics; the drill is run and recorded (timeline, two
+photos, attendance, a shortcoming) and its PDF sent; the shortcoming's owner confirms the
+rectification with a photo."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ import pytest
 
 from tests.e2e.harness import TRANSPORTS, Bot, launched
 from tests.fakes import StoredMessage
+from tests.reports.conftest import text_of
+from tests.support import png
 
 PARTICIPANTS = {5101: "An Guard", 5102: "Bo Guard", 5103: "Cai Clerk"}
 LEAD = 25  # seconds between planning and the reminder falling due
@@ -105,4 +109,40 @@ async def test_a_planned_drill_reminds_participants_who_answer(
         events = list(calendar.walk("VEVENT"))
         assert [str(e["summary"]) for e in events] == ["Drill: Fire"]
         assert events[0].decoded("dtstart") == starts
+
+        # Run and record it: the timeline with two photos, attendance, a shortcoming, the end.
+        await coord.press("Open 1")
+        await coord.press("▶ Start the drill")
+        await coord.say("Kitchen staff raise the alarm")
+        await coord.photo(png(1))
+        await coord.say("Fire out; everyone assembled")
+        await coord.photo(png(2))
+        await coord.press("👥 Attendance")
+        await coord.press("An Guard")
+        await coord.press("✓ Done")
+        await coord.press("⚠ Shortcoming")
+        await coord.say("Fire hose leaks")
+        await coord.press("Bo Guard")
+        await coord.press("Tomorrow")
+        await coord.press("🏁 Conclude")
+        await coord.say("The drill met its goal.")
+        records = [m.file for m in coord.messages() if m.file and m.file.file_name]
+        assert (records[-1].file_name or "").endswith(".pdf")
+        assert records[-1].data.startswith(b"%PDF")
+        assert "Present:AnGuard." in "".join(text_of(records[-1].data).split())
+
+        # The shortcoming's owner is asked to rectify it, and confirms it with a photo.
+        await api.wait_for(lambda: bool(titled(bot, 5102, "Fire hose leaks")), timeout=15)
+        task = titled(bot, 5102, "Fire hose leaks")[0]
+        await bo.act(
+            lambda: bo.user.press("✅ Rectified: send a photo", message_id=task.message_id)
+        )
+        await bo.photo(png(3))
+        assert "the rectification is confirmed" in (bo.messages()[-1].text or "")
+        await api.wait_for(
+            lambda: (
+                "Confirmed done by Bo Guard" in (titled(bot, 5102, "Fire hose leaks")[0].text or "")
+            ),
+            timeout=15,
+        )
         assert api.errors == []
