@@ -19,6 +19,7 @@ from sqlmodel import Session
 from bot.clock import Clock
 from bot.delivery import service as outbox
 from bot.delivery.models import DeliveryKind
+from bot.drills import records
 from bot.drills import service as drills
 from bot.drills.schedule import add_months, due_reminder
 from bot.drills.settings import DrillSettings
@@ -128,7 +129,7 @@ def fixes(session: Session, *, now: datetime, settings: DrillSettings) -> int:
     """Open rectifications: their owner is reminded each day from the deadline, at
     ``fix_hour`` site time, until one is confirmed done with a photo."""
     written = 0
-    for fix in drills.open_shortcomings(session):
+    for fix in records.open_shortcomings(session):
         drill = drills.get(session, fix.drill_id)
         assert drill is not None
         tz = ZoneInfo(sites.get(session, drill.site_id).timezone)

@@ -10,7 +10,7 @@ from html import escape
 from sqlmodel import Session
 
 from bot.delivery.models import Delivery
-from bot.drills import scenarios
+from bot.drills import records, scenarios
 from bot.drills import service as drills
 from bot.drills.models import Drill, DrillStatus, Rsvp
 from bot.engine.callbacks import DrillPress
@@ -169,7 +169,7 @@ class DrillMessages:
         )
 
     def _fix(self, session: Session, row: Delivery, site: Site, tr: Translator) -> Outgoing | None:
-        fix = drills.shortcoming(session, int(row.params["fix"]))
+        fix = records.shortcoming(session, int(row.params["fix"]))
         drill = drills.get(session, int(row.params["drill"]))
         if fix is None or drill is None or row.id is None:
             return None

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.drills import scenarios
+from bot.drills import records, scenarios
 from bot.drills import service as drills
 from bot.drills.models import Drill
 from bot.flows.registry import Registry
@@ -66,7 +66,7 @@ def record(
                 if media.path_for(p["sha256"]).exists()
             ),
         )
-        for e in drills.entries(session, drill.id)
+        for e in records.entries(session, drill.id)
     ]
     fixes = [
         Shortcoming(
@@ -76,7 +76,7 @@ def record(
             deadline=f.due_on,
             done_on=f.done_at.astimezone(tr.tz).date() if f.done_at else None,
         )
-        for f in drills.shortcomings(session, drill.id)
+        for f in records.shortcomings(session, drill.id)
     ]
     preparation = "\n".join(
         [tr._("Steps to rehearse (from the procedure):")] * bool(drill.steps)

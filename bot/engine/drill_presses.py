@@ -8,6 +8,7 @@ import hmac
 
 from bot.delivery import service as outbox
 from bot.delivery.models import Delivery
+from bot.drills import records
 from bot.drills import service as drills
 from bot.drills.messages import ATTEND, DECLINE, RECTIFIED, RSVP_MESSAGES
 from bot.drills.models import DrillStatus, Rsvp
@@ -48,7 +49,7 @@ def on_press(ctx: Ctx, press: DrillPress) -> None:
         else:
             _notice(ctx, tr._("Noted: you cannot attend. The coordinator sees it."))
     elif press.choice == RECTIFIED and row.message == "drill_fix":
-        fix = drills.shortcoming(ctx.session, int(row.params.get("fix", 0)))
+        fix = records.shortcoming(ctx.session, int(row.params.get("fix", 0)))
         if fix is None or fix.owner_id != ctx.staff_id:
             _notice(ctx, tr._("That button is not valid for you; nothing was changed."))
         elif fix.done_at is not None:

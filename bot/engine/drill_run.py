@@ -10,7 +10,7 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.drills import scenarios
+from bot.drills import records, scenarios
 from bot.drills import service as drills
 from bot.drills.models import Drill, DrillStatus
 from bot.engine import drill_state, drill_view, report
@@ -27,8 +27,8 @@ DEADLINES = (1, 3, 7)  # days; the first (the next day) is the default
 
 def start(ctx: Ctx, drill: Drill) -> None:
     if drill.status == DrillStatus.PLANNED:
-        drills.start(ctx.session, drill, now=ctx.now)
-        drills.add_entry(
+        records.start(ctx.session, drill, now=ctx.now)
+        records.add_entry(
             ctx.session, drill, text=ctx.tr._("Drill started."), actor_id=ctx.staff_id, now=ctx.now
         )
     show(ctx, drill)
@@ -52,12 +52,12 @@ def show(ctx: Ctx, drill: Drill, *, ask: str | None = None) -> None:
         screen.row((tr._("← Back"), f"drl:run:{drill.id}"))
         ctx.show(screen)
         return
-    entries = drills.entries(ctx.session, drill.id)
+    entries = records.entries(ctx.session, drill.id)
     lines = [tr._("Type what happens: each message is a time-stamped line. Photos are welcome.")]
     for entry in entries[-8:]:
         photo = " 📷" * len(entry.photos)
         lines.append(f"{tr.time(entry.at)} {escape(entry.text)}{photo}")
-    fixes = drills.shortcomings(ctx.session, drill.id)
+    fixes = records.shortcomings(ctx.session, drill.id)
     if fixes:
         lines.append(tr._("Shortcomings: {n}", n=len(fixes)))
     screen.text = "\n".join(lines)
@@ -98,7 +98,7 @@ def attendance(ctx: Ctx, drill: Drill) -> None:
 def toggle(ctx: Ctx, drill: Drill, staff_id: int) -> None:
     ids = {m.id for m in drills.participants(ctx.session, drill)}
     if staff_id in ids:
-        drills.toggle_present(ctx.session, drill, staff_id, now=ctx.now)
+        records.toggle_present(ctx.session, drill, staff_id, now=ctx.now)
     attendance(ctx, drill)
 
 
@@ -109,7 +109,7 @@ def on_text(ctx: Ctx, drill: Drill, text: str) -> None:
     if not text:
         show(ctx, drill, ask=ask)
     elif ask in ("equipment", "evaluation"):
-        drills.update_fields(ctx.session, drill, now=ctx.now, **{ask: text})
+        records.update_fields(ctx.session, drill, now=ctx.now, **{ask: text})
         ctx.say(tr._("Noted."))
         show(ctx, drill)
     elif ask == "conclusion":
@@ -118,14 +118,14 @@ def on_text(ctx: Ctx, drill: Drill, text: str) -> None:
         drill_state.put(ctx, ask="owner", fix=text)
         owners(ctx, drill)
     else:
-        drills.add_entry(ctx.session, drill, text=text, actor_id=ctx.staff_id, now=ctx.now)
+        records.add_entry(ctx.session, drill, text=text, actor_id=ctx.staff_id, now=ctx.now)
         show(ctx, drill)
 
 
 def on_photos(ctx: Ctx, drill: Drill, photos: tuple[PhotoIn, ...]) -> None:
     stored = [p for p in (store(ctx, photo) for photo in photos) if p is not None]
     if stored:
-        drills.add_entry(
+        records.add_entry(
             ctx.session, drill, text="", actor_id=ctx.staff_id, now=ctx.now, photos=stored
         )
     show(ctx, drill)
@@ -171,7 +171,7 @@ def add_fix(ctx: Ctx, drill: Drill, days: int) -> None:
         return
     today = ctx.now.astimezone(ZoneInfo(ctx.site.timezone)).date()
     due = today + timedelta(days=days if days in DEADLINES else 1)
-    drills.add_shortcoming(
+    records.add_shortcoming(
         ctx.session, drill, text=text, owner_id=member.id or 0, due_on=due, now=ctx.now
     )
     ctx.outbox = True
@@ -183,11 +183,11 @@ def add_fix(ctx: Ctx, drill: Drill, days: int) -> None:
 
 
 def conclude(ctx: Ctx, drill: Drill, text: str) -> None:
-    drills.update_fields(ctx.session, drill, now=ctx.now, conclusion=text)
-    drills.add_entry(
+    records.update_fields(ctx.session, drill, now=ctx.now, conclusion=text)
+    records.add_entry(
         ctx.session, drill, text=ctx.tr._("Drill ended."), actor_id=ctx.staff_id, now=ctx.now
     )
-    drills.finish(ctx.session, drill, now=ctx.now)
+    records.finish(ctx.session, drill, now=ctx.now)
     ctx.say(ctx.tr._("The drill is recorded. Here is its record:"))
     drill_view.record_pdf(ctx, drill)
     drill_view.open_drill(ctx, drill)
@@ -208,7 +208,7 @@ def rehearse(ctx: Ctx, drill: Drill) -> None:
     drill_state.leave(ctx)
     report.start(ctx, ctx.registry.get(book_id), drill=True)
     assert ctx.case is not None
-    drills.update_fields(ctx.session, drill, now=ctx.now, case_id=ctx.case.id)
+    records.update_fields(ctx.session, drill, now=ctx.now, case_id=ctx.case.id)
 
 
 # --- a rectification confirmed with a photo -------------------------------------------------
@@ -216,7 +216,7 @@ def rehearse(ctx: Ctx, drill: Drill) -> None:
 
 def ask_fix_photo(ctx: Ctx, fix_id: int) -> None:
     tr = ctx.tr
-    fix = drills.shortcoming(ctx.session, fix_id)
+    fix = records.shortcoming(ctx.session, fix_id)
     if fix is None:
         return
     drill_state.put(ctx, mode="fix", fix=fix_id, ask="photo")
@@ -231,7 +231,7 @@ def ask_fix_photo(ctx: Ctx, fix_id: int) -> None:
 
 def on_fix_photo(ctx: Ctx, photos: tuple[PhotoIn, ...]) -> None:
     tr = ctx.tr
-    fix = drills.shortcoming(ctx.session, int(drill_state.state(ctx).get("fix") or 0))
+    fix = records.shortcoming(ctx.session, int(drill_state.state(ctx).get("fix") or 0))
     if fix is None or fix.owner_id != ctx.staff_id:
         drill_state.leave(ctx)
         return
@@ -240,7 +240,7 @@ def on_fix_photo(ctx: Ctx, photos: tuple[PhotoIn, ...]) -> None:
         ask_fix_photo(ctx, fix.id or 0)
         return
     if fix.done_at is None:
-        drills.confirm_fix(ctx.session, fix, by=ctx.staff_id, photo=stored, now=ctx.now)
+        records.confirm_fix(ctx.session, fix, by=ctx.staff_id, photo=stored, now=ctx.now)
         ctx.outbox = True
     drill_state.leave(ctx)
     ctx.say(tr._("Thank you: the rectification is confirmed."))

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
+from bot.drills import records
 from bot.drills import service as drills
 from bot.drills.models import Drill, DrillStatus
 from bot.drills.settings import DrillSettings
@@ -124,8 +125,8 @@ async def test_a_scenario_overdue_is_flagged_to_coordinators_and_managers(any_wo
             every_months=0,
             now=world.clock.now(),
         )[0]
-        drills.start(session, drill, now=world.clock.now() + timedelta(hours=1))
-        drills.finish(session, drill, now=world.clock.now() + timedelta(hours=2))
+        records.start(session, drill, now=world.clock.now() + timedelta(hours=1))
+        records.finish(session, drill, now=world.clock.now() + timedelta(hours=2))
     world.clock.set(world.clock.now() + timedelta(days=40))
     site.tick()
     assert len(site.deliveries("drill_due")) == 4
@@ -157,7 +158,7 @@ async def test_a_drill_case_pings_nobody_real_and_is_not_counted(any_world: Worl
     with world.db.transaction() as session:
         alert = session.exec(select(Alert)).one()
         assert alert.status == AlertStatus.DRILL
-        counted = list(session.exec(drills.real_cases(world.site_id)).all())
+        counted = list(session.exec(records.real_cases(world.site_id)).all())
         drill = session.exec(select(Drill)).one()
     assert [d for d in site.deliveries() if d.kind == "ping"] == []
     assert counted == []
@@ -170,4 +171,4 @@ async def test_a_drill_case_pings_nobody_real_and_is_not_counted(any_world: Worl
     await guard.say("Lobby, 3F")
     assert [d.staff_id for d in site.deliveries() if d.kind == "ping"] == [site.people["chief"].id]
     with world.db.transaction() as session:
-        assert len(list(session.exec(drills.real_cases(world.site_id)).all())) == 1
+        assert len(list(session.exec(records.real_cases(world.site_id)).all())) == 1
