@@ -4,7 +4,8 @@ procedure pings nobody real and is never counted."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
@@ -13,6 +14,7 @@ from bot.drills import service as drills
 from bot.drills.models import Drill, DrillStatus
 from bot.drills.settings import DrillSettings
 from bot.escalation.models import Alert, AlertStatus
+from bot.sites.models import Site
 from tests.drills.support import drill_site, local, plan_fire_drill
 from tests.support import World
 
@@ -172,3 +174,47 @@ async def test_a_drill_case_pings_nobody_real_and_is_not_counted(any_world: Worl
     assert [d.staff_id for d in site.deliveries() if d.kind == "ping"] == [site.people["chief"].id]
     with world.db.transaction() as session:
         assert len(list(session.exec(records.real_cases(world.site_id)).all())) == 1
+
+
+async def test_reminders_keep_the_site_time_across_daylight_saving(any_world: World) -> None:
+    world = any_world
+    site = await drill_site(world)
+    berlin = ZoneInfo("Europe/Berlin")
+    with world.db.transaction() as session:
+        row = session.get(Site, world.site_id)
+        assert row is not None
+        row.timezone = "Europe/Berlin"
+        session.add(row)
+        drills.plan(
+            session,
+            site=row,
+            coordinator_id=site.people["coord"].id or 0,
+            scenario="evacuation",
+            playbook_id=None,
+            starts_at=local(2027, 3, 31, 15, tz=berlin),  # summer time (UTC+2)
+            place="Hall",
+            commander_id=None,
+            people=[site.people["a"].id or 0],
+            roles=[],
+            groups=[],
+            purpose="",
+            assumption="",
+            steps=[],
+            every_months=0,
+            now=world.clock.now(),
+        )
+    # Seven days before is 15:00 winter time (UTC+1): 14:00 UTC, not 13:00.
+    world.clock.set(local(2027, 3, 24, 14, 59, tz=berlin))
+    site.tick()
+    assert site.deliveries("drill_reminder") == []
+    world.clock.set(local(2027, 3, 24, 15, 0, tz=berlin))
+    site.tick()
+    assert len(site.deliveries("drill_reminder")) == 1
+    assert local(2027, 3, 24, 15, 0, tz=berlin) == datetime(2027, 3, 24, 14, 0, tzinfo=UTC)
+    # One hour before is 14:00 summer time.
+    world.clock.set(local(2027, 3, 31, 13, 59, tz=berlin))
+    site.tick()
+    assert len(site.deliveries("drill_reminder")) == 2  # the 1-day one, on 30 March
+    world.clock.set(local(2027, 3, 31, 14, 0, tz=berlin))
+    site.tick()
+    assert len(site.deliveries("drill_reminder")) == 3
