@@ -28,6 +28,15 @@ SCENARIOS: tuple[Scenario, ...] = (
 BY_KEY = {s.key: s for s in SCENARIOS}
 
 
+def canonical(key: str) -> str:
+    """A procedure that is one of the listed scenarios counts as that scenario (``pb:fire`` is
+    ``fire``), so a site's required interval sees every drill of it."""
+    if key.startswith(PLAYBOOK_PREFIX):
+        book_id = key[len(PLAYBOOK_PREFIX) :]
+        return next((s.key for s in SCENARIOS if s.playbook_id == book_id), key)
+    return key
+
+
 def playbook_of(key: str, registry: Registry) -> str | None:
     """The procedure a scenario rehearses, if the library has it."""
     book_id: str | None

@@ -176,6 +176,7 @@ def on_action(ctx: Ctx, verb: str, arg: str) -> None:
     if verb == "pbs":
         _next(ctx, plan, "procedure")
     elif verb == "sc":
+        arg = scenarios.canonical(arg)
         plan["scenario"] = arg
         book_id = scenarios.playbook_of(arg, ctx.registry)
         plan["playbook"] = book_id

@@ -93,3 +93,12 @@ def test_offsets(text: str | int, expected: timedelta) -> None:
 def test_bad_offsets_are_refused(text: str) -> None:
     with pytest.raises(ValueError):
         parse_offset(text)
+
+
+def test_a_listed_procedure_counts_as_its_scenario() -> None:
+    from bot.drills.scenarios import canonical
+
+    assert canonical("pb:fire") == "fire"
+    assert canonical("pb:natural_disaster") == "flood"
+    assert canonical("pb:lost_property") == "pb:lost_property"
+    assert canonical("leak") == "leak"
