@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.drills.scenarios import canonical
 from bot.drills.schedule import add_months, before, due_reminder, occurrences, reminder_times
 from bot.drills.settings import DEFAULT_REMINDERS, parse_offset
 
@@ -96,8 +97,6 @@ def test_bad_offsets_are_refused(text: str) -> None:
 
 
 def test_a_listed_procedure_counts_as_its_scenario() -> None:
-    from bot.drills.scenarios import canonical
-
     assert canonical("pb:fire") == "fire"
     assert canonical("pb:natural_disaster") == "flood"
     assert canonical("pb:lost_property") == "pb:lost_property"
