@@ -49,8 +49,8 @@ def _site_staff(ctx: Ctx) -> list[Staff]:
     return staff_service.active_at_site(ctx.session, ctx.site.id or 0)[:MAX_LISTED]
 
 
-def show(ctx: Ctx) -> None:
-    """The question the planner is on."""
+def show(ctx: Ctx, *, replace: bool = False) -> None:
+    """The question the planner is on (``replace``: the same list with a tick changed)."""
     tr = ctx.tr
     st = drill_state.state(ctx)
     ask, plan = st.get("ask"), st.get("plan", {})
@@ -106,7 +106,7 @@ def show(ctx: Ctx) -> None:
     else:
         _review(ctx, screen, plan)
     _cancel_row(ctx, screen)
-    ctx.show(screen)
+    ctx.show(screen, replace=replace)
 
 
 def _people(ctx: Ctx, screen: Screen, plan: dict[str, Any]) -> None:
@@ -193,7 +193,7 @@ def on_action(ctx: Ctx, verb: str, arg: str) -> None:
         chosen.remove(value) if value in chosen else chosen.append(value)
         plan[field] = chosen
         drill_state.put(ctx, plan=plan)
-        show(ctx)
+        show(ctx, replace=True)
     elif verb == "next":
         _next(ctx, plan, "groups")
     elif verb == "groups":
