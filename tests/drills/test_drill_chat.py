@@ -6,9 +6,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlmodel import select
+
 from bot.delivery import service as outbox
 from bot.delivery.models import DeliveryStatus
+from bot.drills import pdf as drill_pdf
 from bot.drills.messages import ATTEND, DECLINE, RECTIFIED
+from bot.drills.models import Drill
+from bot.i18n import Catalogs
 from tests.drills.support import DrillSite, drill_site, local, plan_fire_drill
 from tests.reports.conftest import text_of
 from tests.reports.test_pdf import rendered
@@ -116,6 +121,28 @@ async def test_plan_invite_remind_answer_run_record_and_rectify(world: World) ->
     ):
         assert piece in text, piece
     assert rendered(documents[0].data)[1] == 2  # the two photos
+    # The same record in Chinese.
+    zh = Catalogs().translator("zh_Hans", "Asia/Shanghai")
+    with world.db.transaction() as session:
+        drill = session.exec(select(Drill)).one()
+        chinese = text_of(
+            drill_pdf.render(
+                session,
+                drill,
+                zh,
+                world.registry,
+                world.engine.media,
+                now=drill.ended_at or clock.now(),
+            )
+        )
+    for piece in (
+        "应急救援演练记录",
+        "演练项目火灾耗时9分钟",
+        "到场:AnGuard、ZhouHui",
+        "存在的不足",
+        "Firehoseleaks—BoGuard2026/12/9",
+    ):
+        assert piece in chinese, piece
 
     # The shortcoming's owner was told at once; reminded each day from the deadline at 09:00.
     task = site.deliveries("drill_fix", "b")
