@@ -3,6 +3,7 @@ participants, groups and duties, purpose, assumed accident, repetition; then a r
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from html import escape
 from typing import Any
@@ -83,8 +84,9 @@ def show(ctx: Ctx, *, replace: bool = False) -> None:
         _people(ctx, screen, plan)
     elif ask == "groups":
         screen.text = tr._(
-            "Groups and their duties, one a line as “group: duties”, e.g. “Cordon: keep "
-            "people away from the scene”. Or skip."
+            "Groups and their duties, one a line as “group: duties: members”, e.g. “Cordon: "
+            "keep people away from the scene: An Guard, Bo Guard” (members are optional and "
+            "take part). Or skip."
         )
         screen.expects = "text"
         screen.row((tr._("Skip"), "drl:groups"))
@@ -149,8 +151,13 @@ def summary(ctx: Ctx, plan: dict[str, Any]) -> list[str]:
         tr._("Commander: {name}", name=escape(commander.name) if commander else "—"),
         tr._("Participants: {who}", who=tr.join(who) or "—"),
     ]
+    members = staff_service.by_ids(
+        ctx.session, [int(i) for g in plan.get("groups", []) for i in g.get("people", [])]
+    )
     for group in plan.get("groups", []):
-        lines.append(f"• {escape(group['name'])}: {escape(group['duties'])}")
+        line = f"• {escape(group['name'])}: {escape(group['duties'])}"
+        named = [escape(members[i].name) for i in group.get("people", []) if i in members]
+        lines.append(f"{line} ({tr.join(named)})" if named else line)
     lines.append(tr._("Purpose: {purpose}", purpose=escape(plan.get("purpose", "")) or "—"))
     assumption = escape(plan.get("assumption", "")) or "—"
     lines.append(tr._("Assumed accident: {text}", text=assumption))
@@ -232,7 +239,8 @@ def on_text(ctx: Ctx, text: str) -> None:
         plan["place"] = text[:300]
         _next(ctx, plan, "commander")
     elif ask == "groups":
-        plan["groups"] = parse_groups(text)
+        staff = staff_service.active_at_site(ctx.session, ctx.site.id or 0)
+        plan["groups"] = parse_groups(text, {m.name: m.id or 0 for m in staff})
         _next(ctx, plan, "purpose")
     elif ask == "purpose":
         plan["purpose"] = text[:2000]
@@ -253,14 +261,18 @@ def _moment(ctx: Ctx, text: str) -> datetime | None:
     return moment if moment is not None and moment > ctx.now else None
 
 
-def parse_groups(text: str) -> list[dict[str, Any]]:
-    """“Cordon: keep people away” lines as groups (a full-width colon counts too)."""
+def parse_groups(text: str, staff: dict[str, int]) -> list[dict[str, Any]]:
+    """“Cordon: keep people away: An Guard, Bo Guard” lines as groups (full-width colons and
+    commas, and 、, count too); members are the site's staff named, by name."""
     groups = []
     for line in text.splitlines():
-        name, _, duties = line.replace("：", ":").partition(":")
+        name, _, rest = line.replace("：", ":").partition(":")
+        duties, _, members = rest.partition(":")
+        names = [n.strip() for n in re.split(r"[,，、;；]", members)]
+        people = [staff[n] for n in names if n in staff]
         if name.strip():
             groups.append(
-                {"name": name.strip()[:100], "duties": duties.strip()[:500], "people": []}
+                {"name": name.strip()[:100], "duties": duties.strip()[:500], "people": people}
             )
     return groups[:20]
 

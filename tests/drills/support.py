@@ -93,10 +93,11 @@ async def plan_fire_drill(site: DrillSite, when: str = "2026-12-08 15:00") -> Ch
     for name in ("An Guard", "Bo Guard", "Cai Clerk"):
         await coord.press(name)
     await coord.press("Done")
-    await coord.say("Cordon: keep guests away\nRescue: fight the fire")
+    await coord.say("Cordon: keep guests away: An Guard\nRescue: fight the fire")
     await coord.press("Use the usual purpose")
     await coord.say("A fire breaks out in the kitchen at 15:00.")
     await coord.press("Once")
     assert "Please check the drill" in coord.text, coord.text
+    assert "• Cordon: keep guests away (An Guard)" in coord.text
     await coord.press("Plan it")
     return coord

@@ -113,7 +113,7 @@ async def test_plan_invite_remind_answer_run_record_and_rectify(world: World) ->
         "DrillitemFireDuration9minutes",
         "ParticipantsPresent:AnGuard,ZhouHui.Absent:BoGuard,CaiClerk.",
         "Afirebreaksoutinthekitchenat15:00.",
-        "Cordon—keepguestsawayRescue—fightthefire",
+        "CordonAnGuardkeepguestsawayRescue—fightthefire",
         "3:32PM(+1minute)KitchenstaffraisethealarmChenCoord",
         "Equipmentchecked:4extinguishers,1hose:hoseleaking",
         "Firehoseleaks—BoGuard12/9/2026",
