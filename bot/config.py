@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from bot.drills.settings import DrillSettings
 from bot.escalation.chains import EscalationSettings
 from bot.i18n import DEFAULT_LOCALE, N_, Catalogs, Translator, parse_locale
 
@@ -153,6 +154,7 @@ class Settings(BaseSettings):
     logging: LoggingSettings = LoggingSettings()
     delivery: DeliverySettings = DeliverySettings()
     escalation: EscalationSettings = EscalationSettings()
+    drills: DrillSettings = DrillSettings()
 
     @classmethod
     def settings_customise_sources(

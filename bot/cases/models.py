@@ -37,6 +37,8 @@ class Case(SQLModel, table=True):
     # When it was closed or cancelled (a reopened case has none until it is closed again).
     closed_at: datetime | None = utc_field(nullable=True)
     updated_at: datetime = utc_field()
+    # A rehearsal (issue 11): never counted in statistics, never pings the real chains.
+    is_drill: bool = False
 
 
 class CaseCounter(SQLModel, table=True):

@@ -35,6 +35,7 @@ def open_case(
     playbook_version: int,
     reporter_id: int,
     now: datetime,
+    is_drill: bool = False,
 ) -> Case:
     assert site.id is not None
     period = period_of(now, site.timezone)
@@ -48,6 +49,7 @@ def open_case(
         playbook_version=playbook_version,
         status=CaseStatus.IN_PROGRESS,
         reporter_id=reporter_id,
+        is_drill=is_drill,
         opened_at=now,
         updated_at=now,
     )

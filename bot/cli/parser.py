@@ -34,7 +34,7 @@ def build_parser(tr: Translator) -> argparse.ArgumentParser:
     )
     parser.add_argument("--config", type=Path, help=tr._("TOML settings file (or $DUTYBOT_CONFIG)"))
     commands = parser.add_subparsers(dest="command", required=True)
-    for add_group in (_db, _flows, _console, _site, _staff, _chains, _rota, _verify, _run):
+    for add_group in (_db, _flows, _console, _site, _staff, _chains, _rota, _drills, _verify, _run):
         add_group(commands, tr)
     return parser
 
@@ -211,6 +211,24 @@ def _verify(commands: Commands, tr: Translator) -> None:
     verify.add_argument("case", nargs="?", help=tr._("a case number, e.g. 2612-003 (default: all)"))
     verify.add_argument("--site", help=tr._("site code (default: every site)"))
     verify.set_defaults(handler="bot.cli.verify:verify_command")
+
+
+def _drills(commands: Commands, tr: Translator) -> None:
+    drills = commands.add_parser("drills", help=tr._("emergency drills")).add_subparsers(
+        dest="drills_command", required=True
+    )
+    listed = drills.add_parser("list", help=tr._("the drills of this year and the next months"))
+    ics = drills.add_parser("ics", help=tr._("the planned drills as an iCalendar (.ics) file"))
+    pdf = drills.add_parser("pdf", help=tr._("a drill's record (演练记录) as a PDF"))
+    pdf.add_argument("id", help=tr._("the drill's id, as `dutybot drills list` shows it"))
+    pdf.add_argument("--locale", help=tr._("language of the record: zh_Hans or en"))
+    for sub in (listed, ics, pdf):
+        sub.add_argument("--site", help=tr._("site code (default: the only site)"))
+        sub.set_defaults(handler="bot.cli.drills:drills_command")
+    for sub in (ics, pdf):
+        sub.add_argument(
+            "-o", "--output", help=tr._("write to this file (default: standard output)")
+        )
 
 
 def _run(commands: Commands, tr: Translator) -> None:

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from bot.cases import service as cases
 from bot.delivery.models import Delivery
+from bot.drills.messages import DrillMessages
 from bot.engine.callbacks import AckPress, OpenPress
 from bot.engine.outgoing import Button, Outgoing
 from bot.engine.steps import KINDS
@@ -41,6 +42,7 @@ class Renderer:
         }
         for domain in (task_messages.RENDERERS,):
             self._kinds.update({name: partial(make, self) for name, make in domain.items()})
+        self._kinds.update(DrillMessages(registry).kinds())
 
     def render(self, session: Session, row: Delivery) -> Outgoing | None:
         """The message for ``row``; None when there is nothing left to say (logged)."""

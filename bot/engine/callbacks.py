@@ -87,8 +87,19 @@ class CasePress(CallbackData):
     REOPEN: ClassVar[int] = 3
 
 
+@dataclass(frozen=True)
+class DrillPress(CallbackData):
+    """A drill button under a message about a drill ("I'll attend", "I can't", "Rectified"):
+    bound to one delivery, valid only with its secret (bot/engine/drill_presses.py)."""
+
+    prefix: ClassVar[str] = "d"
+    delivery: int
+    secret: str
+    choice: int
+
+
 KINDS: dict[str, type[CallbackData]] = {
-    cls.prefix: cls for cls in (ScreenPress, AckPress, OpenPress, TaskPress, CasePress)
+    cls.prefix: cls for cls in (ScreenPress, AckPress, OpenPress, TaskPress, CasePress, DrillPress)
 }
 
 T = TypeVar("T", bound=CallbackData)

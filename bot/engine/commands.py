@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.drills.access import COORDINATORS
 from bot.i18n import N_, Translator
 from bot.staff.access import ADMIN
 
@@ -27,6 +28,10 @@ STAFF = (
     ("lang", N_("Language: 中文 / English")),
     ("help", N_("Help")),
 )
+DRILLS = (
+    ("drill", N_("Plan a drill")),
+    ("drills", N_("The year's drills")),
+)
 ADMINS = (
     ("invite", N_("Invite a staff member")),
     ("requests", N_("Access requests")),
@@ -42,7 +47,11 @@ def for_everyone(tr: Translator) -> Menu:
 
 
 def for_roles(tr: Translator, roles: list[str]) -> Menu:
-    entries = STAFF + (ADMINS if ADMIN in roles else ())
+    entries = (
+        STAFF
+        + (DRILLS if set(roles) & set(COORDINATORS) else ())
+        + (ADMINS if ADMIN in roles else ())
+    )
     return _translated(tr, entries)
 
 

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from bot.cases import service as cases
 from bot.clock import Clock
 from bot.conversations import service as conversations
-from bot.engine import access, callbacks, commands, current, menu, report
+from bot.engine import access, callbacks, commands, current, drill_chat, drill_state, menu, report
 from bot.engine.context import Ctx
 from bot.engine.dedupe import first_time
 from bot.engine.incoming import Incoming, Kind, UserRef
@@ -228,6 +228,8 @@ class Engine:
                 )
             )
             current.show(ctx)
+        elif drill_state.active(ctx):
+            drill_chat.on_input(ctx, incoming)
         elif ctx.conv.screen == ScreenName.STEP and ctx.case is not None:
             report.on_input(ctx, incoming)
         elif ctx.case is None and ctx.conv.screen in ROUTER.inputs:

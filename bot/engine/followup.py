@@ -62,6 +62,9 @@ def submit(ctx: Ctx) -> None:
     cases.set_status(ctx.session, case, CaseStatus.REPORTED, actor_id=ctx.staff_id, now=ctx.now)
     ctx.say(ctx.tr._("Report {number} is recorded. Thank you.", number=case.number))
     closing.reset(ctx)
+    if case.is_drill:  # a rehearsal: nobody real is given follow-up work
+        menu.home(ctx)
+        return
     task = next_stage(ctx, case, book, answers, after=None)
     if task is not None:
         ctx.say(ctx.tr._("It goes on to the {roles} for follow-up.", roles=_role(ctx, task.role)))

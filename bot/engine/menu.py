@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.cases import service as cases
 from bot.conversations import service as conversations
+from bot.drills.access import may_coordinate
 from bot.engine import case_view, work
 from bot.engine.answers import stored_answers
 from bot.engine.case_view import status_name
@@ -32,6 +33,8 @@ def home(ctx: Ctx) -> None:
     tasks_label = tr._("📋 My tasks ({n})", n=waiting) if waiting else tr._("📋 My tasks")
     screen.row((tr._("📂 My reports"), "menu:mine"), (tasks_label, "menu:tasks"))
     screen.row((tr._("🔔 My alerts"), "menu:alerts"), (tr._("🗓 On duty"), "menu:duty"))
+    if may_coordinate(ctx.staff):
+        screen.row((tr._("🧯 Drills"), "drl:list"))
     if is_admin(ctx.staff):
         screen.row((tr._("🔑 Staff access"), "admin:home"))
     ctx.show(screen)

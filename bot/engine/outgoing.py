@@ -22,6 +22,14 @@ class PhotoOut:
 
 
 @dataclass(frozen=True)
+class DocumentOut:
+    """A file sent as a document (a drill record's PDF, a calendar)."""
+
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Outgoing:
     text: str
     title: str | None = None  # shown in bold above the text
@@ -39,6 +47,7 @@ class Outgoing:
     # Photos shown after the text, as albums; a place shown as a map pin.
     photos: tuple[PhotoOut, ...] = ()
     place: Place | None = None
+    documents: tuple[DocumentOut, ...] = ()
     # Sent to the person's private chat even when the event came from a group (a case record
     # opened from a ping in a group is not shown to the whole group).
     private: bool = False

@@ -24,7 +24,7 @@ from bot.flows.schema import Playbook
 from bot.staff import service as staff_service
 
 
-def start(ctx: Ctx, book: Playbook) -> None:
+def start(ctx: Ctx, book: Playbook, *, drill: bool = False) -> None:
     ctx.case = cases.open_case(
         ctx.session,
         site=ctx.site,
@@ -32,6 +32,7 @@ def start(ctx: Ctx, book: Playbook) -> None:
         playbook_version=book.version,
         reporter_id=ctx.staff_id,
         now=ctx.now,
+        is_drill=drill,  # a rehearsal (bot/engine/drill_run.py)
     )
     ctx.conv.case_id = ctx.case.id
     ctx.conv.path = []

@@ -14,6 +14,8 @@ from bot.engine import (
     closing,
     commands,
     current,
+    drill_chat,
+    drill_presses,
     duty,
     followup,
     menu,
@@ -22,7 +24,7 @@ from bot.engine import (
     sidetrip,
     work,
 )
-from bot.engine.callbacks import AckPress, CasePress, OpenPress, TaskPress
+from bot.engine.callbacks import AckPress, CasePress, DrillPress, OpenPress, TaskPress
 from bot.engine.context import Ctx
 from bot.engine.router import Router
 from bot.engine.screen import ScreenName
@@ -34,6 +36,10 @@ ROUTER = Router()
 
 ROUTER.press(AckPress, standalone=True, in_groups=True)(alerts.on_acknowledge)
 ROUTER.press(OpenPress, standalone=True, in_groups=True)(alerts.on_open)
+ROUTER.press(DrillPress, standalone=True)(drill_presses.on_press)
+ROUTER.command("drill")(drill_chat.plan_command)
+ROUTER.command("drills")(drill_chat.list_command)
+ROUTER.action("drl", with_case=False)(drill_chat.on_action)
 
 # --- presses that work in the person's own conversation ------------------------------------
 

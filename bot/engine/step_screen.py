@@ -32,7 +32,7 @@ def show_step(ctx: Ctx, *, replace: bool = False, again: bool = False) -> None:
         lines += ["", hint]
     screen = Screen(
         text="\n".join(lines),
-        title=f"{tr.pick(book.title)} · {ctx.case.number}",
+        title=_drill(ctx, f"{tr.pick(book.title)} · {ctx.case.number}"),
         expects=step.wants(io),
     )
     if screen.expects == "location":
@@ -49,6 +49,12 @@ def show_step(ctx: Ctx, *, replace: bool = False, again: bool = False) -> None:
     screen.row(*nav)
     screen.row(*_leave_row(ctx))
     ctx.show(screen, replace=replace, again=again)
+
+
+def _drill(ctx: Ctx, title: str) -> str:
+    """Every screen of a rehearsal says so."""
+    assert ctx.case is not None
+    return ctx.tr._("🎭 DRILL · {title}", title=title) if ctx.case.is_drill else title
 
 
 def _leave_row(ctx: Ctx) -> list[tuple[str, str]]:
@@ -74,7 +80,7 @@ def show_review(ctx: Ctx, reporter: str) -> None:
         ask = tr._("Please check the report. Press “Confirm” to submit it.")
     else:
         ask = tr._("Please check your part. Press “Confirm” to submit it.")
-    screen = Screen(text=parts[-1] + "\n\n" + ask, title=tr._("Review"))
+    screen = Screen(text=parts[-1] + "\n\n" + ask, title=_drill(ctx, tr._("Review")))
     screen.row((tr._("✓ Confirm"), "confirm"))
     back = [(tr._("← Back"), "back")] if ctx.conv.path else []
     screen.row(*back, *_leave_row(ctx))

@@ -16,6 +16,7 @@ class AlertStatus(StrEnum):
     OPEN = "open"  # waiting for an acknowledgement; climbs the chain at ``next_at``
     ACKNOWLEDGED = "acknowledged"
     UNANSWERED = "unanswered"  # the whole chain was tried and nobody acknowledged
+    DRILL = "drill"  # raised by a drill case: recorded, nobody real pinged (issue 11)
 
 
 class Alert(SQLModel, table=True):

@@ -89,6 +89,10 @@ def advance(
     admins are told; a non-urgent level of "day" hours waits for the end of the quiet hours.
     """
     assert alert.id is not None
+    if case.is_drill:  # a rehearsal never pings the real chain
+        alert.status, alert.next_at = AlertStatus.DRILL, None
+        session.add(alert)
+        return
     chain = settings.chain(site.code, alert.chain)
     level, round_ = alert.level, alert.round
     current = chain.level(alert.chain_start, level, alert.roles) if level >= 0 else None

@@ -12,6 +12,7 @@ from bot.cases.models import (
 )
 from bot.conversations.models import Conversation, ParkedWork
 from bot.delivery.models import Delivery
+from bot.drills.models import Drill, DrillEntry, DrillResponse, DrillShortcoming
 from bot.escalation.models import Alert
 from bot.inbox.models import InboxUpdate
 from bot.rota.models import RotaShift, RotaSwap
@@ -33,6 +34,10 @@ __all__ = [
     "Conversation",
     "Deadline",
     "Delivery",
+    "Drill",
+    "DrillEntry",
+    "DrillResponse",
+    "DrillShortcoming",
     "InboxUpdate",
     "Invite",
     "ParkedWork",

@@ -198,6 +198,9 @@ class AiogramPort:
         media = [InputMediaPhoto(media=_media(p, i)) for i, p in enumerate(photos)]
         await self.bot.send_media_group(chat_id, media=media)  # type: ignore[arg-type]
 
+    async def send_document(self, chat_id: int, filename: str, data: bytes) -> None:
+        await self.bot.send_document(chat_id, BufferedInputFile(data, filename=filename))
+
     async def send_place(
         self, chat_id: int, lat: float, lon: float, title: str | None, address: str | None
     ) -> None:

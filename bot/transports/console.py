@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import os
 import re
+import tempfile
 import threading
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
@@ -33,6 +34,12 @@ def render(message: Outgoing, out: TextIO) -> None:
     if message.title:
         out.write(f"== {message.title} ==\n")
     out.write(message.text + "\n")
+    for document in message.documents:  # saved where the terminal's user can open it
+        folder = Path(tempfile.gettempdir()) / "dutybot"
+        folder.mkdir(exist_ok=True)
+        path = folder / Path(document.filename).name
+        path.write_bytes(document.data)
+        out.write(f"📄 {path}\n")
     number = 0
     for row in message.buttons:
         cells = []

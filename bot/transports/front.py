@@ -192,6 +192,9 @@ class Front:
             place = reply.place
             await self._slot()
             await self.port.send_place(chat, place.lat, place.lon, place.title, place.address)
+        for document in reply.documents:
+            await self._slot()
+            await self.port.send_document(chat, document.filename, document.data)
 
     def _photo(self, photo: PhotoOut) -> PhotoFile:
         if photo.file_id:

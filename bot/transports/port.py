@@ -64,6 +64,10 @@ class Port(Protocol):
         """One photo, or an album of 2–10."""
         ...
 
+    async def send_document(self, chat_id: int, filename: str, data: bytes) -> None:
+        """A file, as a document."""
+        ...
+
     async def send_place(
         self, chat_id: int, lat: float, lon: float, title: str | None, address: str | None
     ) -> None:

@@ -14,6 +14,7 @@ from telegram import (
     BotCommandScopeDefault,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     InputMediaPhoto,
     KeyboardButton,
     ReplyKeyboardMarkup,
@@ -162,6 +163,9 @@ class PtbPort:
             await self.bot.send_photo(chat_id, files[0])
             return
         await self.bot.send_media_group(chat_id, [InputMediaPhoto(f) for f in files])
+
+    async def send_document(self, chat_id: int, filename: str, data: bytes) -> None:
+        await self.bot.send_document(chat_id, InputFile(data, filename=filename))
 
     async def send_place(
         self, chat_id: int, lat: float, lon: float, title: str | None, address: str | None

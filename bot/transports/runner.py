@@ -13,6 +13,7 @@ from bot.config import TelegramSettings
 from bot.delivery.limits import Limits
 from bot.delivery.messages import Renderer
 from bot.delivery.sender import Sender, SenderSettings
+from bot.drills.jobs import drill_tick
 from bot.escalation.jobs import climb_due_alerts
 from bot.i18n import N_
 from bot.maintenance import Running, Tick, housekeeping, start_scheduler, stop_scheduler
@@ -204,7 +205,11 @@ def ticks(app: App, on_outbox: Callable[[], None]) -> list[Tick]:
             app.db, engine.clock, app.settings.escalation, group_of, on_outbox
         )
 
+    async def drills() -> int:
+        return await drill_tick(app.db, engine.clock, app.settings.drills, on_outbox)
+
     return [
         Tick("climb_due_alerts", app.settings.escalation.tick_seconds, climb),
+        Tick("drills", app.settings.drills.tick_seconds, drills),
         housekeeping(app.db, engine.clock),
     ]
