@@ -11,6 +11,7 @@ from bot.cases.models import (
     Deadline,
 )
 from bot.conversations.models import Conversation
+from bot.deadlines.models import JobRun
 from bot.delivery.models import Delivery
 from bot.escalation.models import Alert
 from bot.inbox.models import InboxUpdate
@@ -33,6 +34,7 @@ __all__ = [
     "Deadline",
     "Delivery",
     "InboxUpdate",
+    "JobRun",
     "Invite",
     "RequestLink",
     "RotaShift",

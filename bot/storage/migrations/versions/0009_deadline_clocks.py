@@ -1,0 +1,81 @@
+"""deadline clocks: spec, start, kind, pauses, extensions, owner, reminders; job runs
+
+Revision ID: 0009
+Revises: 0007
+
+Deadlines already open keep their due time; their start is when they opened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0009"
+down_revision: str | None = "0007"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+UTC_TS = sa.DateTime(timezone=True)
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("deadlines") as batch:
+        batch.alter_column("due_at", existing_type=UTC_TS, nullable=True)
+        batch.add_column(sa.Column("clock", sa.String(length=64), nullable=True))
+        batch.add_column(sa.Column("span", sa.String(length=16), nullable=True))
+        batch.add_column(
+            sa.Column("kind", sa.String(length=20), nullable=False, server_default="due_by")
+        )
+        batch.add_column(sa.Column("start_step", sa.String(length=64), nullable=True))
+        batch.add_column(sa.Column("started_at", UTC_TS, nullable=True))
+        batch.add_column(sa.Column("remind_at", UTC_TS, nullable=True))
+        batch.add_column(sa.Column("pauses", sa.JSON(), nullable=False, server_default="[]"))
+        batch.add_column(sa.Column("extensions", sa.JSON(), nullable=False, server_default="[]"))
+        batch.add_column(sa.Column("owner_role", sa.String(length=40), nullable=True))
+        batch.add_column(sa.Column("owner_id", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("met_by", sa.String(length=80), nullable=True))
+        batch.add_column(sa.Column("reminded_at", UTC_TS, nullable=True))
+        batch.add_column(sa.Column("breached_at", UTC_TS, nullable=True))
+        batch.add_column(sa.Column("stopped_reason", sa.String(length=200), nullable=True))
+        batch.create_foreign_key("fk_deadlines_owner_id", "staff", ["owner_id"], ["id"])
+        batch.create_index("ix_deadlines_remind_at", ["remind_at"], unique=False)
+    op.execute("UPDATE deadlines SET started_at = created_at")
+    op.create_table(
+        "job_runs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("job", sa.String(length=40), nullable=False),
+        sa.Column("scope", sa.String(length=40), nullable=False),
+        sa.Column("period", sa.String(length=40), nullable=False),
+        sa.Column("at", UTC_TS, nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_job_runs"),
+        sa.UniqueConstraint("job", "scope", "period", name="uq_job_runs_job"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("job_runs")
+    op.execute("DELETE FROM deadlines WHERE due_at IS NULL")
+    with op.batch_alter_table("deadlines") as batch:
+        batch.drop_index("ix_deadlines_remind_at")
+        batch.drop_constraint("fk_deadlines_owner_id", type_="foreignkey")
+        for column in (
+            "stopped_reason",
+            "breached_at",
+            "reminded_at",
+            "met_by",
+            "owner_id",
+            "owner_role",
+            "extensions",
+            "pauses",
+            "remind_at",
+            "started_at",
+            "start_step",
+            "kind",
+            "span",
+            "clock",
+        ):
+            batch.drop_column(column)
+        batch.alter_column("due_at", existing_type=UTC_TS, nullable=False)
