@@ -414,6 +414,18 @@ def overdue(session: Session, site_id: int, now: datetime) -> list[tuple[Deadlin
     return [(d, c) for d, c in session.exec(query).all()]
 
 
+def cases_opened(
+    session: Session, site_id: int, playbook_id: str | None, start: datetime, end: datetime
+) -> list[Case]:
+    """The site's cases opened in [start, end] (of one procedure, or of any)."""
+    query = select(Case).where(
+        Case.site_id == site_id, col(Case.opened_at) >= start, col(Case.opened_at) <= end
+    )
+    if playbook_id is not None:
+        query = query.where(Case.playbook_id == playbook_id)
+    return list(session.exec(query.order_by(col(Case.opened_at))).all())
+
+
 # -- inside -------------------------------------------------------------------------------------
 
 

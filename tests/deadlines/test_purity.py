@@ -13,7 +13,7 @@ from tests.test_architecture import BOT, imported, modules
 
 ALLOWED_BOT = ("bot.deadlines",)
 FORBIDDEN = ("sqlalchemy", "sqlmodel", "asyncpg", "aiosqlite", "alembic", "aiogram", "telegram")
-STORED = ("models", "service", "settings", "jobs", "messages", "rises", "schedules")
+STORED = ("models", "service", "settings", "jobs", "messages", "rises")
 PURE = [path for path in modules("deadlines") if path.stem not in STORED]
 
 
