@@ -31,12 +31,15 @@ from bot.delivery.models import DeliveryKind
 from bot.escalation import service as alerts
 from bot.escalation.chains import ChainStep, EscalationSettings
 from bot.escalation.hours import quiet_until
+from bot.maintenance import Tick
 from bot.sites import service as sites
 from bot.sites.models import Site
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
 BATCH = 50
+RISE_SECONDS = 60.0
+SCHEDULE_SECONDS = 30.0
 NIGHT_CHECK_PLAYBOOK = "night_post_check"  # a round is reported as a case of this procedure
 ROUND_ROLE = "guard"  # A5: the night guard on duty walks the rounds
 ROUND_FLAG_ROLE = "foreman"  # a missed round is flagged to the foreman
@@ -128,7 +131,13 @@ def remind(
         "deadline_reminded",
         actor_id=None,
         now=now,
-        data={"deadline": row.id, "key": row.key, "staff": staff, "chats": chats},
+        data={
+            "deadline": row.id,
+            "key": row.key,
+            "title": row.title,
+            "staff": staff,
+            "chats": chats,
+        },
     )
     return True
 
@@ -147,8 +156,16 @@ def breach(
     if not deadlines.mark(session, row, "breached_at", now):
         return False
     if row.owner_id is not None:
-        _send(session, row, case, "deadline_breached", f"s{row.owner_id}", now, None,
-              staff_id=row.owner_id)  # fmt: skip
+        _send(
+            session,
+            row,
+            case,
+            "deadline_breached",
+            f"s{row.owner_id}",
+            now,
+            None,
+            staff_id=row.owner_id,
+        )
     roles = [row.owner_role] if row.owner_role else list(row.roles)
     alert_id = None
     if roles:
@@ -178,7 +195,13 @@ def breach(
         "deadline_breached",
         actor_id=None,
         now=now,
-        data={"deadline": row.id, "key": row.key, "owner": row.owner_id, "alert": alert_id},
+        data={
+            "deadline": row.id,
+            "key": row.key,
+            "title": row.title,
+            "owner": row.owner_id,
+            "alert": alert_id,
+        },
     )
     return True
 
@@ -257,13 +280,27 @@ def _site_schedules(session: Session, site: Site, now: datetime) -> int:
         done += 1
     digest = schedules.daily(now, tz, own.digest_at)
     if claim("digest", digest):
-        _tell(session, site, own.digest_roles, "morning_digest", digest, now,
-              extra=_digest(session, site, digest.at, now))  # fmt: skip
+        _tell(
+            session,
+            site,
+            own.digest_roles,
+            "morning_digest",
+            digest,
+            now,
+            extra=_digest(session, site, digest.at, now),
+        )
         done += 1
     month = schedules.monthly(now, tz, own.statistics_at)
     if claim("statistics", month):
-        _tell(session, site, STATISTICS_ROLES, "monthly_statistics", month, now,
-              extra={"month": schedules.previous_month(month.period)})  # fmt: skip
+        _tell(
+            session,
+            site,
+            STATISTICS_ROLES,
+            "monthly_statistics",
+            month,
+            now,
+            extra={"month": schedules.previous_month(month.period)},
+        )
         done += 1
     return done
 
@@ -285,9 +322,10 @@ def _digest(session: Session, site: Site, at: datetime, now: datetime) -> dict[s
     return {
         "due_today": due_today,
         "overdue": [item(d, c) for d, c in late],
-        "overnight": [{"case": c.id, "number": c.number, "playbook": c.playbook_id}
-                      for c in overnight],
-    }  # fmt: skip
+        "overnight": [
+            {"case": c.id, "number": c.number, "playbook": c.playbook_id} for c in overnight
+        ],
+    }
 
 
 def _tell(
@@ -363,3 +401,29 @@ def _send(
 def _urgent(row: Deadline) -> bool:
     """A clock of minutes or hours is urgent at its breach; a day-based one waits for day."""
     return row.span is not None and Span.parse(row.span).elapsed is not None
+
+
+def ticks(
+    db: Database,
+    clock: Clock,
+    settings: EscalationSettings,
+    group_of: Callable[[str], str],
+    on_outbox: Callable[[], None] | None = None,
+) -> list[Tick]:
+    """The clocks' jobs for ``dutybot run``: deadlines as often as alerts climb, rises and the
+    recurring jobs every minute (their claims make a second instance's run a no-op)."""
+
+    async def due() -> int:
+        return await fire_due_deadlines(db, clock, settings, group_of, on_outbox)
+
+    async def levels() -> int:
+        return await raise_levels(db, clock, on_outbox)
+
+    async def recurring() -> int:
+        return await run_schedules(db, clock, on_outbox)
+
+    return [
+        Tick("fire_due_deadlines", settings.tick_seconds, due),
+        Tick("raise_levels", RISE_SECONDS, levels),
+        Tick("run_schedules", SCHEDULE_SECONDS, recurring),
+    ]

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from sqlmodel import Session
 
 from bot.cases import service as cases
+from bot.deadlines.messages import RENDERERS as DEADLINE_RENDERERS
 from bot.delivery.models import Delivery
 from bot.engine.callbacks import AckPress, OpenPress
 from bot.engine.outgoing import Button, Outgoing
@@ -24,6 +26,8 @@ from bot.staff import service as staff_service
 from bot.staff.roles import ROLES
 
 log = logging.getLogger(__name__)
+# Other domains' renderers, a module-level ``RENDERERS`` each: (session, row, site, tr, registry).
+DOMAIN_RENDERERS: tuple[dict[str, Callable[..., Outgoing | None]], ...] = (DEADLINE_RENDERERS,)
 
 
 class Renderer:
@@ -37,6 +41,9 @@ class Renderer:
             "nobody_holds": self._gap,
             "unanswered": self._unanswered,
         }
+        for renderers in DOMAIN_RENDERERS:
+            for name, make in renderers.items():
+                self._kinds[name] = partial(make, registry=registry)
 
     def render(self, session: Session, row: Delivery) -> Outgoing | None:
         """The message for ``row``; None when there is nothing left to say (logged)."""
