@@ -19,6 +19,8 @@ from bot.cases.models import Answer, Case
 from bot.deadlines import levels
 from bot.deadlines import service as deadlines
 from bot.deadlines.levels import Complaint, Level, Rise
+from bot.deadlines.models import DeadlineStatus
+from bot.deadlines.specs import PAUSE_WAITING_ON_CUSTOMER
 from bot.delivery import service as outbox
 from bot.delivery.models import DeliveryKind
 from bot.escalation import service as alerts
@@ -60,10 +62,25 @@ def rise_by_age(session: Session, case: Case, now: datetime) -> list[Rise]:
     site = sites.get(session, case.site_id)
     arose = _answered_time(session, case) or case.opened_at
     applied = []
-    for rise in levels.age_rises(level_of(case), arose, now, site.timezone):
+    our_side = not waiting_on_customer(session, case)
+    for rise in levels.age_rises(level_of(case), arose, now, site.timezone, our_side=our_side):
         if apply(session, case, rise, now):
             applied.append(rise)
     return applied
+
+
+def waiting_on_customer(session: Session, case: Case) -> bool:
+    """A clock of the case stands paused waiting on the customer: what is unresolved is not
+    "由于我方原因" (for reasons on our side), so the age rises wait."""
+    assert case.id is not None
+    return any(
+        row.status == DeadlineStatus.PAUSED
+        and any(
+            p.get("end") is None and p.get("reason") == PAUSE_WAITING_ON_CUSTOMER
+            for p in row.pauses
+        )
+        for row in deadlines.unfinished(session, case.id)
+    )
 
 
 def rise_by_repeats(session: Session, site: Site, now: datetime) -> list[tuple[Case, Rise]]:

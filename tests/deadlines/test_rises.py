@@ -7,7 +7,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.deadlines import service as deadlines
-from tests.deadlines.stored import complaint, deliveries, events, officer, reload, rise
+from tests.deadlines.stored import (
+    complaint,
+    deliveries,
+    events,
+    officer,
+    open_clock,
+    reload,
+    rise,
+)
 from tests.deadlines.support import SH, at
 from tests.support import World, add_staff
 
@@ -136,3 +144,22 @@ async def test_a_complaint_about_a_closed_matter_is_important(world: World) -> N
     (event,) = await events(world, case, "classification_rose")
     assert event.data["rule"] == "b1_closed_matter"
     assert [d.staff_id for d in await deliveries(world, "case_rose")] == [chief.id]
+
+
+async def test_a_complaint_waiting_on_the_customer_does_not_rise_with_age(world: World) -> None:
+    await officer(world)
+    received = at(SH, 2026, 12, 1, 9, 0)
+    world.clock.set(received)
+    case = await complaint(world, received, status="in_follow_up")
+    clock = await open_clock(world, case, "b7_resolve")
+    world.clock.set(received + timedelta(days=1))
+    with world.db.transaction() as session:
+        deadlines.pause(
+            session, clock.id or 0, reason="waiting_on_customer", by=None, now=world.clock.now()
+        )
+    world.clock.set(received + timedelta(days=8))
+    assert await rise(world) == 0
+    with world.db.transaction() as session:
+        deadlines.resume(session, clock.id or 0, by=None, now=world.clock.now())
+    assert await rise(world) == 1
+    assert (await reload(world, case)).classification == "hot"
