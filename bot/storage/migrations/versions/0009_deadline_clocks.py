@@ -3,12 +3,15 @@
 Revision ID: 0009
 Revises: 0007
 
-Deadlines already open keep their due time; their start is when they opened.
+Deadlines already open keep their due time; their start is when they opened. They were never
+reminded or pinged, and the new scheduler must not announce old news: those of cancelled cases
+stop, and those already past due count as reminded and breached (no burst of stale alerts).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -43,6 +46,20 @@ def upgrade() -> None:
         batch.create_foreign_key("fk_deadlines_owner_id", "staff", ["owner_id"], ["id"])
         batch.create_index("ix_deadlines_remind_at", ["remind_at"], unique=False)
     op.execute("UPDATE deadlines SET started_at = created_at")
+    bind = op.get_bind()
+    bind.execute(
+        sa.text(
+            "UPDATE deadlines SET status = 'stopped', stopped_reason = 'case cancelled' "
+            "WHERE status = 'open' AND case_id IN (SELECT id FROM cases WHERE status = 'cancelled')"
+        )
+    )
+    bind.execute(
+        sa.text(
+            "UPDATE deadlines SET reminded_at = :now, breached_at = :now "
+            "WHERE status = 'open' AND due_at <= :now"
+        ),
+        {"now": _now()},
+    )
     op.create_table(
         "job_runs",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -55,9 +72,16 @@ def upgrade() -> None:
     )
 
 
+def _now() -> datetime:
+    now = datetime.now(UTC)
+    return now.replace(tzinfo=None) if op.get_bind().dialect.name == "sqlite" else now
+
+
 def downgrade() -> None:
     op.drop_table("job_runs")
     op.execute("DELETE FROM deadlines WHERE due_at IS NULL")
+    op.execute("UPDATE deadlines SET status = 'open' WHERE status IN ('pending', 'paused')")
+    op.execute("UPDATE deadlines SET status = 'met' WHERE status = 'stopped'")
     with op.batch_alter_table("deadlines") as batch:
         batch.drop_index("ix_deadlines_remind_at")
         batch.drop_constraint("fk_deadlines_owner_id", type_="foreignkey")
