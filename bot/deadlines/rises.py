@@ -108,17 +108,17 @@ def rise_by_repeats(session: Session, site: Site, now: datetime) -> list[tuple[C
 
 
 def rise_by_closed_matter(session: Session, site: Site, now: datetime) -> list[tuple[Case, Rise]]:
-    """A complaint about a matter whose earlier case is closed becomes 重要."""
+    """A complaint about a matter whose case was closed before it came in becomes 重要."""
     assert site.id is not None
     found = list(_matters(session, site.id, now - _LOOK_BACK * 6))
-    closed: dict[str, datetime] = {}
+    closed: dict[str, datetime] = {}  # matter → when its first case was closed
     for case, matter, _ in found:
-        if case.status in _CLOSED:
-            closed[matter] = min(closed.get(matter, case.opened_at), case.opened_at)
+        if case.status in _CLOSED and case.closed_at is not None:
+            closed[matter] = min(closed.get(matter, case.closed_at), case.closed_at)
     applied = []
     for case, matter, _ in found:
         earlier = closed.get(matter)
-        if case.status not in _OPEN or earlier is None or earlier >= case.opened_at:
+        if case.status not in _OPEN or earlier is None or earlier > case.opened_at:
             continue
         rise = levels.closed_matter_rise(
             level_of(case), matter_closed=True, at=_answered_time(session, case) or case.opened_at

@@ -63,6 +63,8 @@ async def complaint(
             case.classification = level
         if status is not None:
             case.status = status
+            if status in ("closed", "cancelled"):
+                case.closed_at = now
         session.add(case)
         return case
 

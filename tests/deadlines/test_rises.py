@@ -135,12 +135,18 @@ async def test_three_complainants_spread_over_more_than_a_month_do_not(world: Wo
 
 async def test_a_complaint_about_a_closed_matter_is_important(world: World) -> None:
     chief = await add_staff(world, 3010, "Sun Li", "complaint_officer")
+    gate = {"matter": "gate", "complainant": [{"contact": "139 0000 0009"}]}
+    world.clock.set(at(SH, 2026, 11, 1, 10, 0))
+    before = await complaint(world, world.clock.now(), answers=gate, level=None, status="reported")
     world.clock.set(at(SH, 2026, 11, 2, 10, 0))
-    await complaint(world, world.clock.now(), answers={"matter": "gate"}, status="closed")
+    await complaint(world, world.clock.now(), answers=gate, status="closed")
+    # The first came in while the matter was still open: not a second complaint.
+    assert await rise(world) == 0
     world.clock.set(at(SH, 2026, 11, 10, 10, 0))
-    case = await complaint(world, world.clock.now(), answers={"matter": "Gate"}, status="reported")
+    case = await complaint(world, world.clock.now(), answers={**gate, "matter": "Gate"})
     assert await rise(world) == 1
     assert (await reload(world, case)).classification == "important"
+    assert (await reload(world, before)).classification is None
     (event,) = await events(world, case, "classification_rose")
     assert event.data["rule"] == "b1_closed_matter"
     assert [d.staff_id for d in await deliveries(world, "case_rose")] == [chief.id]
