@@ -51,7 +51,7 @@ async def test_a_reply_clock_of_ten_seconds_reminds_then_alerts(
         await api.wait_for(lambda: bool(said("Overdue: Reply to the customer")), timeout=20)
         breached = time.monotonic() - started
         print(f"reminded after {reminded:.1f} s, alerted after {breached:.1f} s (8 s and 10 s due)")
-        assert 7 <= reminded < 14 and 9 <= breached < 16
+        assert 7 <= reminded < 20 and 9 <= breached < 25  # never early; late only under load
         assert "“Reply to the customer” is due by" in said("Reminder")[0]
         await asyncio.sleep(2)  # anything sent twice would have arrived by now
         assert len(said("Reminder")) == 1 and len(said("Overdue")) == 1
