@@ -373,3 +373,21 @@ async def test_a_breach_tells_the_owner_and_climbs_the_complaints_chain(world: W
     await climb_due_alerts(world.db, world.clock, ESCALATION, complaints)
     (climbed,) = await events(world, case, "alert_escalated")
     assert climbed.data["staff"] == [manager.id]
+
+
+async def test_where_a_stored_clock_stands(world: World) -> None:
+    world.clock.set(at(SH, 2026, 12, 1, 10, 0))
+    case = await complaint(world, at(SH, 2026, 12, 1, 10, 0))
+    clock = await open_clock(world, case, "b4_enquiry_reply")
+    waiting = await complaint(world, None)
+    pending = await open_clock(world, waiting, "b4_enquiry_reply")
+    with world.db.transaction() as session:
+        row_now = deadlines.get(session, clock.id or 0)
+        states = [
+            deadlines.state(session, row_now, at(SH, 2026, 12, 1, 12, 0)),
+            deadlines.state(session, row_now, at(SH, 2026, 12, 2, 6, 0)),
+            deadlines.state(session, row_now, at(SH, 2026, 12, 2, 11, 0)),
+            deadlines.state(session, deadlines.get(session, pending.id or 0), world.clock.now()),
+        ]
+    assert [s.state if s else None for s in states] == ["waiting", "due_soon", "overdue", None]
+    assert states[2] is not None and states[2].overdue_by == timedelta(hours=1)
