@@ -252,3 +252,35 @@ def test_a_site_request_link_is_printed_and_can_be_replaced(
     assert code == 2 and err.startswith("dutybot: No site “XX”")
     header = dutybot(capsys, "staff", "requests", "--format", "tsv")[1].splitlines()[0]
     assert header == "id\tsite\ttelegram_id\tname\tusername\tlanguage\trequested_at"
+
+
+def test_a_sites_clocks_are_listed_and_set_with_the_rules_value_beside(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DUTYBOT_SITE__LOCALE", "en")
+    dutybot(capsys, "db", "upgrade")
+    assert dutybot(capsys, "site", "add", "HQ", "HQ Hotel")[0] == 0
+    code, out, _ = dutybot(capsys, "site", "clocks", "set", "HQ", "b10_satisfactory_reply", "3wd")
+    assert (code, out.strip()) == (0, "HQ: b10_satisfactory_reply set to 3wd.")
+    code, out, _ = dutybot(
+        capsys, "site", "clocks", "set", "HQ", "closed_days", "2026-12-25, 2026-12-24"
+    )
+    assert (code, out.strip()) == (0, "HQ: closed_days set to 2026-12-24,2026-12-25.")
+    refusals = {
+        ("b3_callback", "3x"): "b3_callback takes a span such as 10m",
+        ("c4_duty_24h", "1h"): "c4_duty_24h is a rule without a clock",
+        ("closed_days", "tomorrow"): "closed_days takes dates separated by commas",
+        ("digest_at", "8am"): "digest_at does not take “8am” (the rules' value: 08:00)",
+        ("no_such", "1"): "No clock setting “no_such”",
+    }
+    for (name, value), said in refusals.items():
+        code, _, err = dutybot(capsys, "site", "clocks", "set", "HQ", name, value)
+        assert code == 2 and said in err, err
+    rows = json.loads(dutybot(capsys, "site", "clocks", "list", "HQ", "--format", "json")[1])
+    by_name = {row["name"]: (row["default"], row["value"]) for row in rows}
+    assert by_name["b10_satisfactory_reply"] == ("2wd", "3wd")
+    assert by_name["closed_days"] == ("", "2026-12-24,2026-12-25")
+    assert by_name["digest_at"] == ("08:00", "08:00")
+    assert "c4_duty_24h" not in by_name  # no clock: nothing to set
+    code, out, _ = dutybot(capsys, "site", "clocks", "set", "HQ", "b10_satisfactory_reply", "")
+    assert (code, out.strip()) == (0, "HQ: b10_satisfactory_reply cleared.")

@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 from bot.cases.states import OPEN_STATES as OPEN_STATES
 from bot.cases.states import STATUS_NAMES as STATUS_NAMES
 from bot.cases.states import CaseStatus as CaseStatus
+from bot.deadlines.models import Deadline  # noqa: F401  (moved; re-exported)
 from bot.storage.types import json_field, utc_field
 
 
@@ -99,21 +100,3 @@ class CaseEvent(SQLModel, table=True):
     data: dict[str, Any] = json_field()
     prev_hash: str = Field(default="", max_length=64)
     hash: str = Field(default="", max_length=64)
-
-
-class Deadline(SQLModel, table=True):
-    """A clock opened by a step; the escalation work turns due rows into reminders."""
-
-    __tablename__ = "deadlines"
-
-    id: int | None = Field(default=None, primary_key=True)
-    case_id: int = Field(foreign_key="cases.id", index=True)
-    key: str = Field(max_length=64)
-    title: dict[str, str] = json_field()
-    roles: list[str] = json_field(list)
-    due_at: datetime = utc_field(index=True)
-    status: str = Field(default="open", max_length=20, index=True)  # open | met
-    created_at: datetime = utc_field()
-    # Answering this step of the case meets the deadline.
-    until_step: str | None = Field(default=None, max_length=64)
-    met_at: datetime | None = utc_field(nullable=True)

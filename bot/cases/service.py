@@ -350,7 +350,11 @@ def meet_deadlines(
             actor_id=actor_id,
             step_id=step_id,
             now=now,
-            data={"deadline": row.id, "key": row.key, "late": now > row.due_at},
+            data={
+                "deadline": row.id,
+                "key": row.key,
+                "late": bool(row.due_at and now > row.due_at),
+            },
         )
     return met
 

@@ -115,6 +115,22 @@ def _site(commands: Commands, tr: Translator) -> None:
         "--new", action="store_true", help=tr._("replace the link; the old one stops working")
     )
     link.set_defaults(handler="bot.cli.site:request_link_command")
+    clocks = site.add_parser(
+        "clocks", help=tr._("the site's clock settings: spans, calendar, schedules")
+    ).add_subparsers(dest="clocks_command", required=True)
+    clocks_list = clocks.add_parser(
+        "list", help=tr._("every clock setting, the rules' and the site's")
+    )
+    clocks_list.add_argument("code", nargs="?", help=tr._("site code (default: the only site)"))
+    _listing_format(clocks_list, tr)
+    clocks_set = clocks.add_parser(
+        "set", help=tr._("set a clock setting, e.g. b3_callback 40m (empty value: the rules')")
+    )
+    clocks_set.add_argument("code")
+    clocks_set.add_argument("name")
+    clocks_set.add_argument("value")
+    for sub in (clocks_list, clocks_set):
+        sub.set_defaults(handler="bot.cli.clocks:clocks_command")
 
 
 def _staff(commands: Commands, tr: Translator) -> None:

@@ -3,6 +3,11 @@ clock status with pauses and extensions, B1's level rises, and the rules' defaul
 
 Pure functions and frozen values: no database, no engine. Callers store starts, pauses,
 extensions and met times as plain values and ask these functions again.
+
+Beside them (not imported here): the stored side — ``models`` (deadline rows, job runs),
+``service`` (every statement about them, and the engine's hooks), ``settings`` (a site's
+clock settings), ``rises`` (B1's rises on stored complaints), ``jobs`` (the scheduler's ticks)
+and ``messages`` (what their deliveries say).
 """
 
 from bot.deadlines.calendar import (

@@ -29,6 +29,7 @@ from enum import StrEnum
 
 
 class Unit(StrEnum):
+    SECONDS = "seconds"  # for trying a site's clocks in real time, not a rule's unit
     MINUTES = "minutes"
     HOURS = "hours"
     DAYS = "days"
@@ -37,13 +38,14 @@ class Unit(StrEnum):
 
 
 _SUFFIX = {
+    Unit.SECONDS: "s",
     Unit.MINUTES: "m",
     Unit.HOURS: "h",
     Unit.DAYS: "d",
     Unit.WORKING_DAYS: "wd",
     Unit.MONTHS: "mo",
 }
-_SPAN = re.compile(r"^\s*(\d{1,6})\s*(mo|wd|m|h|d)\s*$")
+_SPAN = re.compile(r"^\s*(\d{1,6})\s*(mo|wd|m|h|d|s)\s*$")
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,8 @@ class Span:
 
     @classmethod
     def parse(cls, text: str) -> Span:
-        """``10m``, ``24h``, ``7d``, ``2wd`` (working days), ``1mo`` (calendar months)."""
+        """``10m``, ``24h``, ``7d``, ``2wd`` (working days), ``1mo`` (calendar months); ``30s``
+        (seconds: a site shortens its clocks to try them in real time)."""
         match = _SPAN.match(text)
         if not match:
             raise ValueError(f"a span looks like 10m, 24h, 7d, 2wd or 1mo, not {text!r}")
@@ -90,7 +93,9 @@ class Span:
 
     @property
     def elapsed(self) -> timedelta | None:
-        """Minutes and hours as a duration; None for the calendar units."""
+        """Seconds, minutes and hours as a duration; None for the calendar units."""
+        if self.unit is Unit.SECONDS:
+            return timedelta(seconds=self.amount)
         if self.unit is Unit.MINUTES:
             return timedelta(minutes=self.amount)
         if self.unit is Unit.HOURS:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.cases import service as cases
+from bot.deadlines.messages import RENDERERS as DEADLINE_RENDERERS
 from bot.delivery.models import Delivery
 from bot.drills.messages import DrillMessages
 from bot.engine.callbacks import AckPress, OpenPress
@@ -27,6 +28,8 @@ from bot.staff.roles import ROLES
 from bot.tasks import messages as task_messages
 
 log = logging.getLogger(__name__)
+# Other domains' renderers, a module-level ``RENDERERS`` each: (session, row, site, tr, registry).
+DOMAIN_RENDERERS: tuple[dict[str, Callable[..., Outgoing | None]], ...] = (DEADLINE_RENDERERS,)
 
 
 class Renderer:
@@ -43,6 +46,9 @@ class Renderer:
         for domain in (task_messages.RENDERERS,):
             self._kinds.update({name: partial(make, self) for name, make in domain.items()})
         self._kinds.update(DrillMessages(registry).kinds())
+        for renderers in DOMAIN_RENDERERS:
+            for name, make in renderers.items():
+                self._kinds[name] = partial(make, registry=registry)
 
     def render(self, session: Session, row: Delivery) -> Outgoing | None:
         """The message for ``row``; None when there is nothing left to say (logged)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.cases import service as cases
+from bot.deadlines import service as deadlines
 from bot.engine.brief import brief
 from bot.engine.context import Ctx
 from bot.engine.steps.base import StepBase
@@ -59,18 +60,22 @@ def run_actions(ctx: Ctx, step: StepBase, answers: dict[str, Any]) -> None:
             data.update(type="classify", to=action.classify)
         elif isinstance(action, DeadlineAction):
             spec = action.deadline
-            due = ctx.now + spec.after
-            row_d = cases.open_deadline(
+            row_d = deadlines.open_deadline(
                 ctx.session,
                 case,
                 key=spec.key,
                 title=dict(spec.title),
                 roles=list(spec.roles),
-                due_at=due,
                 now=ctx.now,
+                clock=spec.clock,
+                after=spec.after,
+                kind=spec.kind,
+                start_step=spec.start,
                 until_step=spec.until,
+                owner_role=spec.owner,
             )
-            data.update(type="deadline", deadline=row_d.id, due_at=due.isoformat())
+            due = row_d.due_at.isoformat() if row_d.due_at else None
+            data.update(type="deadline", deadline=row_d.id, due_at=due)
         cases.add_event(
             ctx.session,
             case,

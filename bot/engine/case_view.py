@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.cases import service as cases
 from bot.cases.models import STATUS_NAMES, Case, CaseEvent, CaseStatus
+from bot.deadlines.messages import event_text as deadline_event_text
 from bot.engine import sidetrip
 from bot.engine.closing import reason_text
 from bot.engine.context import Ctx
@@ -247,4 +248,4 @@ def _event_text(
         return tr._("closed the case: {note}", note=str(data["note"]))
     if kind == "reopened":
         return tr._("reopened the case: {reason}", reason=str(data.get("reason", "")))
-    return texts.get(kind)
+    return texts.get(kind) or deadline_event_text(tr, kind, data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.cases import service as cases
 from bot.cases.models import CaseStatus
+from bot.deadlines import service as deadlines
 from bot.engine.context import Ctx
 from bot.engine.screen import ScreenName
 from bot.i18n import N_, Translator
@@ -26,6 +27,8 @@ def cancel(ctx: Ctx, reason: str, note: str | None = None) -> None:
     cases.set_status(
         ctx.session, ctx.case, CaseStatus.CANCELLED, actor_id=ctx.staff_id, now=ctx.now, data=data
     )
+    assert ctx.case.id is not None
+    deadlines.stop_case(ctx.session, ctx.case.id, now=ctx.now, reason="cancelled")
     ctx.say(
         ctx.tr._(
             "Report {number} is cancelled. It stays in the records as cancelled.",

@@ -7,6 +7,7 @@ from __future__ import annotations
 from bot.cases import service as cases
 from bot.cases.models import Case, CaseStatus
 from bot.conversations import service as conversations
+from bot.deadlines import service as deadlines
 from bot.delivery import service as outbox
 from bot.delivery.models import DeliveryKind
 from bot.engine import closing
@@ -156,8 +157,12 @@ def restyle(ctx: Ctx, case: Case) -> None:
 # --- a part --------------------------------------------------------------------------------
 
 
-def started(ctx: Ctx, case: Case) -> None:
-    """A task of the case was taken: the case is in follow-up; its messages say who has it."""
+def started(ctx: Ctx, case: Case, task: Task | None = None) -> None:
+    """A task of the case was taken: the case is in follow-up; its messages say who has it;
+    the clocks of the task's role are now that person's."""
+    assert case.id is not None
+    if task is not None:
+        deadlines.assign(ctx.session, case.id, role=task.role, staff_id=ctx.staff_id, now=ctx.now)
     if case.status == CaseStatus.REPORTED:
         cases.set_status(
             ctx.session, case, CaseStatus.IN_FOLLOW_UP, actor_id=ctx.staff_id, now=ctx.now
@@ -253,7 +258,7 @@ def ask_close(ctx: Ctx, case: Case, task: Task | None) -> None:
         return
     if task is not None and task.state == TaskState.OPEN:
         tasks.start(ctx.session, case, task, staff_id=ctx.staff_id, now=ctx.now)
-        started(ctx, case)
+        started(ctx, case, task)
     sidetrip.begin(ctx, "closing", case)
 
 
@@ -270,6 +275,7 @@ def close(ctx: Ctx, case: Case, note: str | None) -> None:
         data={"note": note} if note else None,
     )
     tasks.cancel_live(ctx.session, case, now=ctx.now)
+    deadlines.stop_case(ctx.session, case.id, now=ctx.now, reason="closed")
     conversations.forget_work(ctx.session, case_id=case.id)
     restyle(ctx, case)
     if case.reporter_id != ctx.staff_id:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.cases import service as cases
+from bot.deadlines import service as deadlines
 from bot.engine import cancel
 from bot.engine.actions import run_actions
 from bot.engine.answers import answers_on_path, playbook, step_io, stored_answers
@@ -171,8 +172,10 @@ def save(ctx: Ctx, step: StepBase, value: Any, *, skipped: bool = False) -> None
             ctx.answers_cache[step.id] = None if skipped else value
     if step.actions_on == "answer":
         run_actions(ctx, step, answers_on_path(ctx))
-    if not skipped and step.id in playbook(ctx).fulfilling_steps():
-        cases.meet_deadlines(ctx.session, ctx.case, step.id, actor_id=ctx.staff_id, now=ctx.now)
+    if not skipped:  # clocks timed from this answer start; those it fulfils are met
+        deadlines.step_answered(
+            ctx.session, ctx.case, step.id, value, actor_id=ctx.staff_id, now=ctx.now
+        )
     advance(ctx)
 
 

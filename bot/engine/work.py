@@ -112,7 +112,7 @@ def take_up(ctx: Ctx, key: str) -> None:
             current.show(ctx)
         return
     if task is not None:
-        followup.started(ctx, case)
+        followup.started(ctx, case, task)
     set_aside(ctx)
     parked = conversations.unpark(ctx.session, ctx.staff_id, key)
     conv = ctx.conv

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from bot.deadlines.defaults import BY_KEY as CLOCKS
 from bot.flows.conditions import Condition
 from bot.flows.unions import tagged_union
 from bot.i18n import PLAYBOOK_LANGS
@@ -117,17 +118,38 @@ class ClassifyAction(Strict):
 
 class DeadlineSpec(Strict):
     key: str = Field(pattern=IDENT)
-    after: timedelta
+    after: timedelta | None = None
     roles: list[str] = Field(default_factory=list)
     title: Text
     # The step whose answer fulfils the deadline (this step or a later one); none: it stays open
     # for the follow-up work to close.
     until: str | None = Field(default=None, pattern=IDENT)
+    # One of the rules' clocks (bot/deadlines/defaults.py): its span (the site's own when it set
+    # one), kind and reading of days; ``after`` is then not needed.
+    clock: str | None = Field(default=None, pattern=IDENT)
+    # ``from``: the step whose answered time starts the clock ("when was it received"); without
+    # it the clock starts when the action runs.
+    start: str | None = Field(default=None, alias="from", pattern=IDENT)
+    # "earliest": done at or after its time ("call back after 40 minutes"), not before.
+    kind: Literal["due_by", "earliest"] | None = None
+    # The role whose holder owns the clock (reminded, pinged at the breach); default: the only
+    # role of ``roles``.
+    owner: str | None = Field(default=None, pattern=IDENT)
 
     @field_validator("after", mode="before")
     @classmethod
     def _duration(cls, value: Any) -> timedelta:
         return value if isinstance(value, timedelta) else parse_duration(value)
+
+    @model_validator(mode="after")
+    def _span(self) -> DeadlineSpec:
+        if self.clock is not None:
+            found = CLOCKS.get(self.clock)
+            if found is None or found.spec is None:
+                raise ValueError(f"no default clock {self.clock!r} (see bot/deadlines/defaults.py)")
+        elif self.after is None:
+            raise ValueError("a deadline needs after (a duration) or clock (a default clock)")
+        return self
 
 
 class DeadlineAction(Strict):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from bot.deadlines.defaults import BY_KEY as CLOCKS
 from bot.flows.conditions import (
     AllCondition,
     AnswerCondition,
@@ -247,7 +248,8 @@ def action_words(action: Any, book: Playbook, tr: Translator, *, until: bool = F
         line = f"{said['classify']}{said['colon']}{action.classify}"
     elif isinstance(action, DeadlineAction):
         spec = action.deadline
-        line = f"{said['deadline']} {duration(spec.after)}{said['colon']}{pick(spec.title, lang)}"
+        span = duration(spec.after) if spec.after is not None else _clock_span(spec.clock)
+        line = f"{said['deadline']} {span}{said['colon']}{pick(spec.title, lang)}"
         if spec.roles:
             line += f" → {role_names(spec.roles, tr)}"
         if until and spec.until:
@@ -258,3 +260,9 @@ def action_words(action: Any, book: Playbook, tr: Translator, *, until: bool = F
     if action.when is not None:
         line += f"{said['open']}{said['when']} {describe(action.when, book, lang)}{said['close']}"
     return line
+
+
+def _clock_span(key: str | None) -> str:
+    """A default clock's span as the rules set it ("2wd"); a site may set its own."""
+    found = CLOCKS.get(key or "")
+    return f"{key} {found.spec.span}" if found is not None and found.spec is not None else "?"

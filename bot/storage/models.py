@@ -11,6 +11,7 @@ from bot.cases.models import (
     Deadline,
 )
 from bot.conversations.models import Conversation, ParkedWork
+from bot.deadlines.models import JobRun
 from bot.delivery.models import Delivery
 from bot.drills.models import Drill, DrillEntry, DrillResponse, DrillShortcoming
 from bot.escalation.models import Alert
@@ -40,6 +41,7 @@ __all__ = [
     "DrillShortcoming",
     "InboxUpdate",
     "Invite",
+    "JobRun",
     "ParkedWork",
     "RequestLink",
     "RotaShift",

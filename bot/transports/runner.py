@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 
 from bot.app import App
 from bot.config import TelegramSettings
+from bot.deadlines.jobs import ticks as deadline_ticks
 from bot.delivery.limits import Limits
 from bot.delivery.messages import Renderer
 from bot.delivery.sender import Sender, SenderSettings
@@ -194,7 +195,8 @@ def make_sender(app: App, port: Port, limits: Limits) -> Sender:
 
 
 def ticks(app: App, on_outbox: Callable[[], None]) -> list[Tick]:
-    """The scheduler's jobs: alerts climbing their chains, and housekeeping."""
+    """The scheduler's jobs: alerts climbing their chains, clocks (reminders, breaches, level
+    rises, recurring jobs), and housekeeping."""
     engine, registry = app.engine, app.registry
 
     def group_of(playbook_id: str) -> str:
@@ -211,5 +213,6 @@ def ticks(app: App, on_outbox: Callable[[], None]) -> list[Tick]:
     return [
         Tick("climb_due_alerts", app.settings.escalation.tick_seconds, climb),
         Tick("drills", app.settings.drills.tick_seconds, drills),
+        *deadline_ticks(app.db, engine.clock, app.settings.escalation, group_of, on_outbox),
         housekeeping(app.db, engine.clock),
     ]

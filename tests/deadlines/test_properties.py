@@ -31,6 +31,7 @@ SITE = SiteCalendar.of(
 )
 CALENDARS = st.sampled_from([ALL_DAY, OFFICE, BERLIN_OFFICE, SITE])
 MAX_AMOUNT = {
+    Unit.SECONDS: 200000,
     Unit.MINUTES: 3000,
     Unit.HOURS: 300,
     Unit.DAYS: 60,

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import select
 
 from bot.clock import FrozenClock
+from bot.deadlines.models import Deadline
 from bot.delivery.models import Delivery
 from bot.escalation.chains import EscalationSettings
 from bot.escalation.jobs import climb_due_alerts
@@ -161,3 +162,51 @@ async def test_invites_of_those_no_longer_admins_are_cancelled_and_requests_get_
 
     await db.run_connection(downgrade)
     await upgrade(db)
+
+
+async def test_deadlines_of_old_cases_do_not_fire_as_stale_news_after_0009(
+    empty_db: Database,
+) -> None:
+    db = empty_db
+    await upgrade(db, "0007")
+    now = datetime.now(UTC)
+
+    def stamp(at: datetime) -> datetime:
+        return at.replace(tzinfo=None) if db.is_sqlite else at
+
+    rows = (
+        [
+            "INSERT INTO sites (id, code, name, timezone, locale, settings, created_at) "
+            "VALUES (1, 'hq', 'HQ', 'Asia/Shanghai', 'en', '{}', :at)",
+            "INSERT INTO staff (id, telegram_id, name, roles, site_id, active, created_at) "
+            "VALUES (1, 11, 'Li', '[\"guard\"]', 1, true, :at)",
+        ]
+        + [
+            "INSERT INTO cases (id, site_id, number, period, serial, playbook_id, "
+            "playbook_version, status, reporter_id, opened_at, updated_at) VALUES "
+            f"({n}, 1, '2611-00{n}', '2611', {n}, 'complaint', 1, '{status}', 1, :at, :at)"
+            for n, status in ((1, "completed"), (2, "cancelled"))
+        ]
+        + [
+            "INSERT INTO deadlines (id, case_id, key, title, roles, due_at, status, created_at) "
+            f"VALUES ({n}, {case}, 'reply', '{{}}', '[]', {due}, 'open', :at)"
+            for n, case, due in ((1, 1, ":past"), (2, 1, ":future"), (3, 2, ":future"))
+        ]
+    )
+    with db.engine.begin() as connection:
+        for sql in rows:
+            connection.execute(
+                text(sql),
+                {
+                    "at": stamp(now - timedelta(days=2)),
+                    "past": stamp(now - timedelta(days=1)),
+                    "future": stamp(now + timedelta(days=1)),
+                },
+            )
+    await upgrade(db)
+    with db.transaction() as session:
+        found = {d.id: d for d in session.exec(select(Deadline))}
+    assert found[1].breached_at is not None and found[1].reminded_at is not None
+    assert found[1].status == "open" and found[1].started_at == now - timedelta(days=2)
+    assert (found[2].breached_at, found[2].status) == (None, "open")  # still to come: it fires
+    assert (found[3].status, found[3].stopped_reason) == ("stopped", "case cancelled")
