@@ -93,7 +93,13 @@ def open_deadline(
     start: datetime | None = now
     if start_step is not None:
         answer = cases.current_answers(session, case.id).get(start_step)
-        start = _instant(answer.value, site_clocks) if answer and not answer.skipped else None
+        # A time answer starts it at that time; any other answer, when it was given (the form
+        # was submitted when "submitted" was confirmed).
+        start = (
+            _instant(answer.value, site_clocks) or answer.answered_at
+            if answer and not answer.skipped
+            else None
+        )
     if start is not None:
         row.started_at = start
         row.status = DeadlineStatus.OPEN

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from bot.cases import service as cases
+from bot.deadlines.defaults import BY_KEY as CLOCKS
 from bot.engine.steps.choice import ChoiceStep
 from bot.escalation import service as alerts
 from bot.flows.conditions import evaluate
@@ -236,25 +237,28 @@ async def test_disturbance_uncontrolled_fight_with_injuries(world: World) -> Non
 
 
 B3_ROLES = {
-    "first_response": ["manager"],
+    "first_response": ["department_manager"],
     "submit_order": ["complaint_officer"],
-    "plan_agreement": ["manager"],
-    "first_contact": ["manager"],
+    "plan_agreement": ["department_manager"],
+    "first_contact": ["department_manager"],
     "callback_40m": ["complaint_officer"],
-    "result_12h": ["manager"],
+    "result_12h": ["department_manager"],
     "second_contact": ["complaint_officer"],
-    "second_response": ["manager"],
+    "second_response": ["department_manager"],
     "second_contact_again": ["complaint_officer"],
 }
 
 
 async def _b3(world: World, picks: dict[str, Any]) -> tuple[list[str], dict[str, Any], str]:
-    # The clock: intake at T0; the manager gets the form at T0+3m (plan, contact, 40-minute and
-    # 12-hour clocks start); the form comes back at T0+5h; re-handling at T0+30h; the form comes
-    # back again at T0+40h.
+    # The clock: intake at T0 (the answered time of receipt starts the first-response and
+    # submission clocks); the form reaches the manager at T0+3m (plan, contact, 40-minute and
+    # 12-hour clocks start from that answer); the form comes back at T0+5h; re-handling at
+    # T0+30h; the form comes back again at T0+40h.
     wait = {
-        "department_manager": timedelta(minutes=3),
-        "result": timedelta(hours=5) - timedelta(minutes=3),
+        "order_submitted": timedelta(minutes=3),
+        # The call-back is an earliest-time clock: made 40 minutes after the form went out.
+        "callback_reached": timedelta(minutes=40),
+        "result": timedelta(hours=5) - timedelta(minutes=3 + 40),
         "satisfied": timedelta(hours=25),
         "rehandling_result": timedelta(hours=10),
     }
@@ -351,6 +355,7 @@ def test_b3_clock_texts_quote_the_seed() -> None:
 _TIME_WORDS = [
     (re.compile(r"(\d+)\s*分钟"), lambda n: timedelta(minutes=n)),
     (re.compile(r"(\d+)\s*小时"), lambda n: timedelta(hours=n)),
+    (re.compile(r"(\d+)\s*天"), lambda n: timedelta(days=n)),
 ]
 _FIXED_WORDS = {"一周": timedelta(days=7), "一个月": timedelta(days=30)}
 
@@ -360,10 +365,19 @@ def _mentioned(text: str) -> set[timedelta]:
     return found | {value for word, value in _FIXED_WORDS.items() if word in text}
 
 
+def _span(deadline: Any) -> timedelta | None:
+    """A deadline's span: its own ``after``, or its default clock's (minutes, hours, days)."""
+    if deadline.after is not None:
+        return deadline.after  # type: ignore[no-any-return]
+    spec = CLOCKS[deadline.clock].spec
+    assert spec is not None
+    return timedelta(**{str(spec.span.unit): spec.span.amount})
+
+
 @pytest.mark.parametrize("book_id", sorted(SHIPPED.playbooks))
 def test_every_time_limit_a_step_states_is_a_deadline_on_that_step(book_id: str) -> None:
     for step in book(book_id).steps:
-        declared = {a.deadline.after for a in step.actions if isinstance(a, DeadlineAction)}
+        declared = {_span(a.deadline) for a in step.actions if isinstance(a, DeadlineAction)}
         assert _mentioned(step.text["zh"]) == declared, step.id
 
 

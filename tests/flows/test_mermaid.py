@@ -113,8 +113,11 @@ def test_conditions_are_edge_labels_in_both_languages() -> None:
 
 def test_actions_are_listed_in_the_step_boxes() -> None:
     text = render_mermaid(SHIPPED.get("coordination_order"), reader("en"))
-    assert "deadline 10m: Submit the work order to the department manager within 10 minutes" in text
-    assert "deadline 12h: " in text and "→ Complaint officer / follow-up specialist" in text
+    assert (
+        "deadline b3_submit_order 10m: Submit the work order to the department manager within "
+        "10 minutes → Complaint officer / follow-up specialist"
+    ) in text
+    assert "deadline b3_result_return 12h: " in text and "→ Department manager" in text
     assert "classify: crisis (when Level = Crisis)" in text
     zh = render_mermaid(SHIPPED.get("complaint"), reader("zh"))
     assert "时限 7d:" in zh and "时限 30d:" in zh and "分级:major" in zh
