@@ -59,9 +59,28 @@ class OpenPress(CallbackData):
     secret: str
 
 
+@dataclass(frozen=True)
+class ListPress(CallbackData):
+    """A page of a manager's list (``view``: t today, o open, v overdue); re-checked."""
+
+    prefix: ClassVar[str] = "l"
+    view: str
+    page: int
+
+
+@dataclass(frozen=True)
+class CasePress(CallbackData):
+    """A case of a manager's list (``act``: r its record, p its PDF); access re-checked."""
+
+    prefix: ClassVar[str] = "k"
+    case: int
+    act: str
+
+
 KINDS: dict[str, type[CallbackData]] = {
     cls.prefix: cls for cls in (ScreenPress, AckPress, OpenPress)
 }
+KINDS.update({cls.prefix: cls for cls in (ListPress, CasePress)})
 
 T = TypeVar("T", bound=CallbackData)
 

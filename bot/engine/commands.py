@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import N_, Translator
-from bot.staff.access import ADMIN
+from bot.staff.access import ADMIN, MANAGERS
 
 Menu = tuple[tuple[str, str], ...]
 
@@ -26,6 +26,15 @@ STAFF = (
     ("lang", N_("Language: 中文 / English")),
     ("help", N_("Help")),
 )
+MANAGER_COMMANDS = (
+    ("today", N_("Cases opened today and still open")),
+    ("open", N_("Open cases")),
+    ("overdue", N_("Overdue deadlines")),
+    ("case", N_("A case's whole record: /case 2612-003")),
+    ("find", N_("Find cases by words or dates")),
+    ("stats", N_("Statistics: week, month, year or YYYY-MM")),
+    ("export", N_("PDF of a case, or CSV of a month")),
+)
 ADMINS = (
     ("invite", N_("Invite a staff member")),
     ("requests", N_("Access requests")),
@@ -42,6 +51,7 @@ def for_everyone(tr: Translator) -> Menu:
 
 def for_roles(tr: Translator, roles: list[str]) -> Menu:
     entries = STAFF + (ADMINS if ADMIN in roles else ())
+    entries += MANAGER_COMMANDS if set(roles) & MANAGERS else ()
     return _translated(tr, entries)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.cases import service as cases
-from bot.engine import case_view
+from bot.engine import case_view, manager_chat, manager_lists
 from bot.engine.answers import stored_answers
 from bot.engine.case_view import status_name
 from bot.engine.context import Ctx
@@ -26,6 +26,8 @@ def home(ctx: Ctx) -> None:
     screen.row((tr._("🔔 My alerts"), "menu:alerts"), (tr._("🗓 On duty"), "menu:duty"))
     if is_admin(ctx.staff):
         screen.row((tr._("🔑 Staff access"), "admin:home"))
+    if manager_lists.allowed(ctx):
+        screen.row((tr._("📋 Cases today"), "mgr:t"), (tr._("⏰ Overdue"), "mgr:v"))
     ctx.show(screen)
 
 
@@ -77,6 +79,8 @@ def _group_name(ctx: Ctx, group: str, *, icon: bool = False) -> str:
 
 def search(ctx: Ctx, words: str) -> None:
     """Typed words outside a report: a case number opens that case; else they find procedures."""
+    if manager_chat.typed(ctx, words):  # managers' phrases ("今天的案件") and their cases
+        return
     number = case_view.case_number(words)
     if number is not None:
         open_number(ctx, number)

@@ -22,6 +22,17 @@ class PhotoOut:
 
 
 @dataclass(frozen=True)
+class FileOut:
+    """A file made for the reader (a PDF report, a CSV, a chart): sent as a document, or as a
+    photo when ``image``."""
+
+    name: str
+    data: bytes
+    image: bool = False
+    caption: str = ""
+
+
+@dataclass(frozen=True)
 class Outgoing:
     text: str
     title: str | None = None  # shown in bold above the text
@@ -39,6 +50,8 @@ class Outgoing:
     # Photos shown after the text, as albums; a place shown as a map pin.
     photos: tuple[PhotoOut, ...] = ()
     place: Place | None = None
+    # Files sent after the text (and the photos): documents, or images shown as photos.
+    files: tuple[FileOut, ...] = ()
     # Sent to the person's private chat even when the event came from a group (a case record
     # opened from a ping in a group is not shown to the whole group).
     private: bool = False

@@ -15,11 +15,14 @@ from bot.engine import (
     commands,
     current,
     duty,
+    manager_case,
+    manager_chat,
+    manager_lists,
     menu,
     profile,
     report,
 )
-from bot.engine.callbacks import AckPress, OpenPress
+from bot.engine.callbacks import AckPress, CasePress, ListPress, OpenPress
 from bot.engine.context import Ctx
 from bot.engine.router import Router
 from bot.engine.screen import ScreenName
@@ -31,6 +34,10 @@ ROUTER = Router()
 
 ROUTER.press(AckPress, standalone=True, in_groups=True)(alerts.on_acknowledge)
 ROUTER.press(OpenPress, standalone=True, in_groups=True)(alerts.on_open)
+ROUTER.press(ListPress, standalone=True, in_groups=True)(manager_lists.on_page)
+ROUTER.press(CasePress, standalone=True, in_groups=True)(manager_case.on_press)
+for _name, _handler in manager_chat.COMMANDS.items():  # managers' lists, records, exports
+    ROUTER.command(_name)(_handler)
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -158,6 +165,11 @@ def _menu(ctx: Ctx, target: str) -> None:
         menu.home(ctx)
     else:
         menu.home(ctx)
+
+
+@ROUTER.action("mgr")
+def _manager_list(ctx: Ctx, view: str) -> None:
+    manager_lists.show(ctx, view)
 
 
 @ROUTER.action("grp", with_case=False)

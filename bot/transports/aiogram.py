@@ -206,6 +206,14 @@ class AiogramPort:
         else:
             await self.bot.send_location(chat_id, lat, lon)
 
+    async def send_document(self, chat_id: int, name: str, data: bytes, caption: str) -> None:
+        document = BufferedInputFile(data, filename=name)
+        await self.bot.send_document(chat_id, document, caption=caption or None, parse_mode=None)
+
+    async def send_image(self, chat_id: int, name: str, data: bytes, caption: str) -> None:
+        photo = BufferedInputFile(data, filename=name)
+        await self.bot.send_photo(chat_id, photo, caption=caption or None, parse_mode=None)
+
     async def send(self, chat_id: int, html: str, keyboard: Keyboard) -> int:
         sent = await self.bot.send_message(
             chat_id, html, parse_mode="HTML", reply_markup=_markup(keyboard)

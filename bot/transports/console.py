@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import os
 import re
+import tempfile
 import threading
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.engine.incoming import Incoming, PhotoIn, Place, UserRef
-from bot.engine.outgoing import Button, Outgoing
+from bot.engine.outgoing import Button, FileOut, Outgoing
 from bot.i18n import Translator
 
 _COORDS = re.compile(r"^\s*([-+]?\d{1,3}(?:\.\d+)?)\s*,\s*([-+]?\d{1,3}(?:\.\d+)?)\s*$")
@@ -40,6 +41,21 @@ def render(message: Outgoing, out: TextIO) -> None:
             number += 1
             cells.append(f"[{number}] {button.label}")
         out.write("  " + "   ".join(cells) + "\n")
+    for file in message.files:
+        out.write(f"📎 {file.caption or file.name}: {_saved(file)}\n")
+
+
+def files_dir() -> Path:
+    """Where the console puts the files the bot sends (a PDF, a CSV, a chart)."""
+    return Path(os.environ.get("DUTYBOT_CONSOLE_FILES") or tempfile.gettempdir()) / "dutybot"
+
+
+def _saved(file: FileOut) -> Path:
+    folder = files_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / Path(file.name).name
+    path.write_bytes(file.data)
+    return path
 
 
 class ConsoleChat:

@@ -70,6 +70,14 @@ class Port(Protocol):
         """A map pin (a venue when it has a title)."""
         ...
 
+    async def send_document(self, chat_id: int, name: str, data: bytes, caption: str) -> None:
+        """A file as a document (a PDF, a CSV), with a plain-text caption."""
+        ...
+
+    async def send_image(self, chat_id: int, name: str, data: bytes, caption: str) -> None:
+        """An image made by the bot (a chart) as a photo, with a plain-text caption."""
+        ...
+
     async def post(self, chat_id: int, html: str, rows: Rows) -> int:
         """The sender's send: one attempt, errors of bot.delivery.port."""
         ...

@@ -171,6 +171,12 @@ class PtbPort:
         else:
             await self.bot.send_location(chat_id, lat, lon)
 
+    async def send_document(self, chat_id: int, name: str, data: bytes, caption: str) -> None:
+        await self.bot.send_document(chat_id, data, filename=name, caption=caption or None)
+
+    async def send_image(self, chat_id: int, name: str, data: bytes, caption: str) -> None:
+        await self.bot.send_photo(chat_id, data, filename=name, caption=caption or None)
+
     async def send(self, chat_id: int, html: str, keyboard: Keyboard) -> int:
         sent = await self.bot.send_message(
             chat_id, html, parse_mode="HTML", reply_markup=_markup(keyboard)
