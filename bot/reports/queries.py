@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, and_, cast, exists, false, func, or_
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
@@ -168,17 +169,23 @@ def find(session: Session, site_id: int, search: Search, page: int = 0) -> Page:
     for index, word in enumerate(search.words):
         pattern = f"%{_escaped(word.casefold())}%"
         named = search.procedures[index] if index < len(search.procedures) else ()
-        reporter = sa_select(col(Staff.id)).where(
-            col(Staff.id) == col(Case.reporter_id),
-            func.lower(col(Staff.name)).like(pattern, escape="\\"),
+        who = aliased(Staff)  # the list joins Staff as well: no correlation with it
+        reporter = (
+            sa_select(who.id)
+            .where(who.id == col(Case.reporter_id), func.lower(who.name).like(pattern, escape="\\"))
+            .correlate(Case)
         )
         # Answers are JSON: Chinese is stored as \\uXXXX escapes, so look for those too.
         stored = func.lower(cast(col(Answer.value), String))
         escaped = f"%{_escaped(json.dumps(word.casefold())[1:-1])}%"
-        answered = sa_select(col(Answer.id)).where(
-            col(Answer.case_id) == col(Case.id),
-            col(Answer.superseded_at).is_(None),
-            or_(stored.like(pattern, escape="\\"), stored.like(escaped, escape="\\")),
+        answered = (
+            sa_select(col(Answer.id))
+            .where(
+                col(Answer.case_id) == col(Case.id),
+                col(Answer.superseded_at).is_(None),
+                or_(stored.like(pattern, escape="\\"), stored.like(escaped, escape="\\")),
+            )
+            .correlate(Case)
         )
         where.append(
             or_(
