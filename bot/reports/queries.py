@@ -171,11 +171,14 @@ def find(session: Session, site_id: int, search: Search, page: int = 0) -> Page:
         named = search.procedures[index] if index < len(search.procedures) else ()
         who = aliased(Staff)  # the list joins Staff as well: no correlation with it
         reporter = (
-            sa_select(who.id)
-            .where(who.id == col(Case.reporter_id), func.lower(who.name).like(pattern, escape="\\"))
+            sa_select(col(who.id))
+            .where(
+                col(who.id) == col(Case.reporter_id),
+                func.lower(col(who.name)).like(pattern, escape="\\"),
+            )
             .correlate(Case)
         )
-        # Answers are JSON: Chinese is stored as \\uXXXX escapes, so look for those too.
+        # Answers are JSON: Chinese is stored as \\u escapes, so look for those too.
         stored = func.lower(cast(col(Answer.value), String))
         escaped = f"%{_escaped(json.dumps(word.casefold())[1:-1])}%"
         answered = (
