@@ -68,6 +68,9 @@ def show(ctx: Ctx, view: str, page: int = 0, *, replace: bool = False) -> None:
 
 
 def on_page(ctx: Ctx, press: ListPress) -> None:
+    if press.view not in TITLES:
+        ctx.out.append(Outgoing(text="", notice=ctx.tr._("That button is not valid.")))
+        return
     if not allowed(ctx):
         ctx.out.append(Outgoing(text="", notice=ctx.tr._("These lists are for managers.")))
         return
