@@ -16,7 +16,7 @@ from bot.engine import access, callbacks, commands, current, manager_chat, menu,
 from bot.engine.context import Ctx
 from bot.engine.dedupe import first_time
 from bot.engine.incoming import Incoming, Kind, UserRef
-from bot.engine.outgoing import Outgoing
+from bot.engine.outgoing import Outgoing, made
 from bot.engine.routes import ROUTER, dispatch_action
 from bot.engine.screen import ScreenName, resolve
 from bot.escalation.chains import EscalationSettings
@@ -70,7 +70,7 @@ class Engine:
             return [self.apology(incoming.user)]
         if outbox and self.on_outbox is not None:
             self.on_outbox()
-        return out
+        return await made(out)  # files (PDF, CSV, charts) are drawn after the commit
 
     def apology(self, user: UserRef) -> Outgoing:
         """What a person is told when their event could not be handled."""

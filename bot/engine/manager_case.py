@@ -95,13 +95,17 @@ def send_pdf(ctx: Ctx, case: Case) -> None:
         tr=ctx.tr,
         now=ctx.now,
     )
-    head = cases.timeline(ctx.session, case.id or 0)
-    data = case_pdf(
-        record, ctx.tr, chain_head=head[-1].hash if head else None, generated_at=ctx.now
-    )
+    events = cases.timeline(ctx.session, case.id or 0)
+    head = events[-1].hash if events else None
+    tr, now = ctx.tr, ctx.now
     name = f"case-{case.number}.pdf"
-    caption = ctx.tr._("Case report {number}", number=case.number)
-    ctx.out.append(Outgoing(text="", files=(FileOut(name, data, caption=caption),), private=True))
+    caption = tr._("Case report {number}", number=case.number)
+    pdf = FileOut(
+        name,
+        caption=caption,
+        make=lambda: case_pdf(record, tr, chain_head=head, generated_at=now),
+    )
+    ctx.out.append(Outgoing(text="", files=(pdf,), private=True))
 
 
 def _deadline_lines(ctx: Ctx, case: Case) -> list[str]:

@@ -26,11 +26,11 @@ def stats(ctx: Ctx, args: str) -> None:
         ctx.say(tr._("Which period? /stats week, /stats month, /stats year or /stats 2026-11"))
         return
     numbers = site_stats(ctx.session, ctx.site, ctx.registry, period, _label(ctx, period))
-    chart = month_chart(numbers, tr)
     caption = tr._("Statistics: {period}", period=_label(ctx, period) or _month(ctx, period))
-    ctx.out.append(
-        Outgoing(text="", files=(FileOut("statistics.png", chart, image=True, caption=caption),))
+    chart = FileOut(
+        "statistics.png", image=True, caption=caption, make=lambda: month_chart(numbers, tr)
     )
+    ctx.out.append(Outgoing(text="", files=(chart,)))
     for part in chunk(stats_text(numbers, tr)):
         ctx.out.append(Outgoing(text=part))
 

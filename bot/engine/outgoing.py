@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from bot.engine.incoming import Place
 
@@ -24,12 +26,14 @@ class PhotoOut:
 @dataclass(frozen=True)
 class FileOut:
     """A file made for the reader (a PDF report, a CSV, a chart): sent as a document, or as a
-    photo when ``image``."""
+    photo when ``image``. ``make`` renders it later, outside the event's transaction (see
+    :func:`made`): drawing a chart or a PDF with photos takes a good part of a second."""
 
     name: str
-    data: bytes
+    data: bytes = b""
     image: bool = False
     caption: str = ""
+    make: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -58,3 +62,19 @@ class Outgoing:
 
     def button_labels(self) -> list[str]:
         return [button.label for row in self.buttons for button in row]
+
+
+async def made(out: list[Outgoing]) -> list[Outgoing]:
+    """``out`` with every file still to be made rendered, on a worker thread (after the event's
+    transaction: the database is not held while a PDF is drawn)."""
+    if not any(file.make is not None for message in out for file in message.files):
+        return out
+    done = []
+    for message in out:
+        files = []
+        for file in message.files:
+            if file.make is not None:
+                file = replace(file, data=await asyncio.to_thread(file.make), make=None)
+            files.append(file)
+        done.append(replace(message, files=tuple(files)))
+    return done
