@@ -62,10 +62,16 @@ async def test_a_manager_lists_opens_and_exports_a_case(tmp_path: Path, transpor
         await bot.finished.wait(int(u["update_id"]) for u in sent.updates)
         in_group = api.sent_messages(GROUP)[before:]
         assert in_group and f"1. {number}" in (in_group[-1].text or "")
+        # A reply to the bot's message is heard too.
+        before = len(api.sent_messages(GROUP))
+        reply = manager.user.send_text("超时的", chat_id=GROUP, reply_to=in_group[-1].message_id)
+        await bot.finished.wait(int(u["update_id"]) for u in reply.updates)
+        answered = api.sent_messages(GROUP)[before:]
+        assert [m.text for m in answered] == ["Overdue deadlines\n\nNo deadline is overdue."]
         # Chatter in the group that is not for the bot is left alone.
-        sent = manager.user.send_text("lunch at noon?", chat_id=GROUP)
+        manager.user.send_text("lunch at noon?", chat_id=GROUP)
         await api.wait_until_consumed()
-        assert len(api.sent_messages(GROUP)) == before + len(in_group)
+        assert len(api.sent_messages(GROUP)) == before + 1
 
         # The month's statistics: a chart and its numbers.
         got = await manager.say("/stats month")
