@@ -14,10 +14,10 @@ from bot.config import Settings
 from bot.engine import case_record
 from bot.flows.registry import load_registry
 from bot.i18n import Catalogs, Translator
+from bot.managers.monthly import month_rows
+from bot.managers.periods import period_of
 from bot.reports.csv_export import cases_csv
-from bot.reports.monthly import month_rows
 from bot.reports.pdf import case_pdf
-from bot.reports.stats import period_of
 from bot.storage.media import MediaStore
 from bot.storage.migrate import ensure_current
 

@@ -19,6 +19,7 @@ from bot.escalation import service as alerts
 from bot.flows.registry import Registry
 from bot.flows.schema import Playbook
 from bot.i18n import N_, Translator
+from bot.managers.stats import CATEGORY_STEPS, option_names
 from bot.reports.models import (
     AlertRecord,
     AnswerLine,
@@ -30,7 +31,6 @@ from bot.reports.models import (
     Text,
     TimelineEntry,
 )
-from bot.reports.stats import CATEGORY_STEPS, option_names
 from bot.sites.models import Site
 from bot.staff import service as staff_service
 from bot.storage.media import MediaStore

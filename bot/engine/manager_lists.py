@@ -17,9 +17,9 @@ from bot.engine.case_view import case_number, status_name
 from bot.engine.context import Ctx
 from bot.engine.outgoing import Button, Outgoing
 from bot.i18n import N_
-from bot.reports import queries
-from bot.reports.queries import Listed, Page, Search, local_day
-from bot.reports.stats import period_of
+from bot.managers import service as queries
+from bot.managers.periods import local_day, period_of
+from bot.managers.service import Listed, Page, Search
 from bot.staff.access import MANAGERS
 
 TODAY, OPEN, OVERDUE = "t", "o", "v"

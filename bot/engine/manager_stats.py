@@ -9,11 +9,12 @@ from bot.engine import manager_lists
 from bot.engine.context import Ctx
 from bot.engine.outgoing import FileOut, Outgoing
 from bot.engine.summary import chunk
+from bot.managers.monthly import month_rows
+from bot.managers.periods import Period, period_of
+from bot.managers.stats import site_stats
 from bot.reports import wording
 from bot.reports.charts import month_chart, stats_text
 from bot.reports.csv_export import cases_csv
-from bot.reports.monthly import month_rows
-from bot.reports.stats import Period, period_of, site_stats
 
 
 def stats(ctx: Ctx, args: str) -> None:

@@ -14,7 +14,7 @@ from bot.conversations.models import Conversation
 from bot.delivery.models import Delivery
 from bot.escalation.models import Alert
 from bot.inbox.models import InboxUpdate
-from bot.reports import indexes as _manager_indexes  # noqa: F401  (indexes on cases, deadlines)
+from bot.managers import indexes as _manager_indexes  # noqa: F401  (indexes on cases, deadlines)
 from bot.rota.models import RotaShift, RotaSwap
 from bot.sites.models import Site
 from bot.staff.models import AccessRequest, CodeAttempts, Invite, RequestLink, Staff

@@ -9,7 +9,7 @@ from bot.cases.models import Case, CaseStatus
 from bot.engine.callbacks import CasePress, ListPress
 from bot.engine.incoming import Incoming
 from bot.sites import service as sites
-from tests.reports import seeding
+from tests.managers import seeding
 from tests.support import Chat, World, add_staff
 
 MANAGER_ID, OTHER_ID, FAR_ID = 3001, 3002, 3003

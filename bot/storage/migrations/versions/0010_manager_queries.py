@@ -3,7 +3,7 @@
 Revision ID: 0010
 Revises: 0007
 
-See bot/reports/indexes.py for which query each index serves; bench/queries.py measures them.
+See bot/managers/indexes.py for which query each index serves; bench/queries.py measures them.
 """
 
 from __future__ import annotations

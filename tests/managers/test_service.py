@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.cases.models import CaseStatus
-from bot.reports import queries
-from bot.reports.queries import PAGE, Search
+from bot.managers import service as queries
+from bot.managers.service import PAGE, Search
 from bot.storage.db import Database
-from tests.reports import seeding
+from tests.managers import seeding
 
 # 01:00 on 1 December in Shanghai; still 30 November in UTC and in New York.
 NOW = datetime(2026, 11, 30, 17, 0, tzinfo=UTC)

@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, and_, cast, exists, false, func, or_
 from sqlalchemy import select as sa_select
@@ -21,6 +20,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
 from bot.cases.models import Answer, Case, Deadline
+from bot.managers.periods import day_start
 from bot.staff.models import Staff
 
 # States in which a case still needs someone: lead replaces with OPEN_STATES at merge.
@@ -67,19 +67,6 @@ class Search:
     since: datetime | None = None
     until: datetime | None = None
     numbers: tuple[str, ...] = field(default_factory=tuple)
-
-
-def day_start(now: datetime, timezone: str) -> datetime:
-    """Midnight of ``now``'s day in the site's zone, as an aware instant."""
-    local = now.astimezone(ZoneInfo(timezone))
-    return datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)
-
-
-def local_day(day: date, timezone: str) -> tuple[datetime, datetime]:
-    """The instants a site's calendar day starts and ends."""
-    zone = ZoneInfo(timezone)
-    start = datetime.combine(day, time(0), tzinfo=zone)
-    return start, datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
 
 
 def _columns() -> list[Any]:

@@ -13,7 +13,7 @@ import pytest
 
 from bot.sites import service as sites
 from bot.storage.db import Database
-from tests.reports import seeding
+from tests.managers import seeding
 from tests.reports.conftest import text_of
 from tests.test_cli import deployment, dutybot
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import String, case, cast, func
@@ -21,8 +21,8 @@ from sqlmodel import Session, col
 
 from bot.cases.models import Answer, Case, Deadline
 from bot.flows.registry import Registry
+from bot.managers.periods import Period
 from bot.reports.models import Count, MonthStats, Text
-from bot.reports.queries import local_day
 from bot.sites.models import Site
 
 CANCELLED = "cancelled"
@@ -30,42 +30,6 @@ DRILLS, COMPLAINTS = "drills", "complaints"
 CATEGORY_STEPS = ("category_property", "category_hotel")
 # The steps whose answer records the first contact with whoever complained.
 FIRST_CONTACT_STEPS = ("first_contact_at",)
-
-
-@dataclass(frozen=True)
-class Period:
-    """A span of a site's calendar: ``kind`` is week, month or year; ``first`` its first day,
-    ``end`` the day after its last."""
-
-    kind: str
-    first: date
-    end: date
-
-    def bounds(self, timezone: str) -> tuple[datetime, datetime]:
-        return local_day(self.first, timezone)[0], local_day(self.end, timezone)[0]
-
-
-def period_of(spec: str, today: date) -> Period | None:
-    """``week`` (the last seven days), ``month`` (this month), ``year`` (this year) or
-    ``YYYY-MM``; None for anything else."""
-    spec = spec.strip().lower() or "month"
-    if spec in ("week", "周", "本周"):
-        return Period("week", today - timedelta(days=6), today + timedelta(days=1))
-    if spec in ("month", "月", "本月"):
-        return _month(today.year, today.month)
-    if spec in ("year", "年", "今年"):
-        return Period("year", date(today.year, 1, 1), date(today.year + 1, 1, 1))
-    parts = spec.split("-")
-    if len(parts) == 2 and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
-        year, month = int(parts[0]), int(parts[1])
-        if 1 <= month <= 12 and 2000 <= year <= 9999:
-            return _month(year, month)
-    return None
-
-
-def _month(year: int, month: int) -> Period:
-    end = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-    return Period("month", date(year, month, 1), end)
 
 
 def site_stats(

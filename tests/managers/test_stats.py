@@ -11,12 +11,13 @@ from datetime import UTC, date, datetime, timedelta
 from bot.cases.models import CaseStatus
 from bot.flows.registry import Registry
 from bot.i18n import Catalogs
+from bot.managers.monthly import month_rows
+from bot.managers.periods import period_of
+from bot.managers.stats import site_stats
 from bot.reports.charts import stats_text
 from bot.reports.csv_export import cases_csv
-from bot.reports.monthly import month_rows
-from bot.reports.stats import period_of, site_stats
 from bot.storage.db import Database
-from tests.reports import seeding
+from tests.managers import seeding
 from tests.support import playbooks
 
 NOW = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)

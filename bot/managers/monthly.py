@@ -15,8 +15,8 @@ from sqlmodel import Session, col
 
 from bot.cases.models import Answer, Case, Deadline
 from bot.flows.registry import Registry
+from bot.managers.stats import CATEGORY_STEPS, option_names
 from bot.reports.models import CaseRow, DeadlineRecord
-from bot.reports.stats import CATEGORY_STEPS, option_names
 from bot.sites.models import Site
 
 CHUNK = 500  # ids per IN (...)
