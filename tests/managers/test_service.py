@@ -116,3 +116,21 @@ async def test_find_by_number_reporter_answer_procedure_and_dates(db: Database) 
         recent = NOW - timedelta(days=10)
         assert numbers(queries.find(s, site.id, Search(since=recent))) == [wallet.number]
         assert numbers(queries.find(s, site.id, Search(until=recent))) == [fire.number]
+
+
+async def test_todays_pages_run_from_todays_cases_into_older_open_ones(db: Database) -> None:
+    with db.transaction() as s:
+        site = seeding.site(s, "sh", "Asia/Shanghai", NOW)
+        li = seeding.person(s, site, "Li Wei", "guard", now=NOW)
+        fresh = [
+            seeding.case(s, site, li, NOW - timedelta(minutes=n + 1), status=DONE)
+            for n in range(5)
+        ]
+        older = [seeding.case(s, site, li, NOW - timedelta(days=n + 1)) for n in range(6)]
+        seeding.case(s, site, li, NOW - timedelta(days=3), status=DONE)  # neither
+        assert site.id is not None
+        first = queries.today(s, site.id, NOW, "Asia/Shanghai")
+        second = queries.today(s, site.id, NOW, "Asia/Shanghai", page=1)
+    expected = [c.number for c in fresh + older]
+    assert first.total == second.total == 11 and (first.pages, second.page) == (2, 1)
+    assert numbers(first) + numbers(second) == expected
