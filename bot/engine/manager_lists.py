@@ -97,8 +97,14 @@ def find(ctx: Ctx, words: str) -> None:
     found = queries.find(ctx.session, ctx.site.id, search)
     title = tr._("Found: {words}", words=words.strip()[:60])
     _list(ctx, title, found, None, tr._("No case matches."))
-    if found.total > len(found.rows):
-        ctx.say(tr._("Only the newest are shown; add words or dates to narrow it down."))
+    if found.partial:
+        ctx.say(
+            tr._(
+                "Only the newest {n} cases were searched; give dates (2026-05, or two days) to "
+                "search further back.",
+                n=tr.number(queries.SCAN),
+            )
+        )
 
 
 def parse_search(ctx: Ctx, words: str) -> Search | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +28,9 @@ OPEN = ("in_progress", "reported", "in_follow_up")
 # States after which nothing is due any more.
 ENDED = ("cancelled", "closed")
 PAGE = 8  # lines per page: each line is a button on a phone
+# /find looks through at most this many of the newest cases (within its dates, if given):
+# words inside answers cannot use an index, and the search holds a database transaction.
+SCAN = 20_000
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,8 @@ class Page:
     total: int
     page: int
     size: int = PAGE
+    # /find searched only the newest SCAN cases of its dates: older ones may match too.
+    partial: bool = False
 
     @property
     def pages(self) -> int:
@@ -164,14 +169,27 @@ def _case_of_deadline() -> ColumnElement[bool]:
 
 
 def find(session: Session, site_id: int, search: Search, page: int = 0) -> Page:
-    """Cases of the site matching every word of ``search`` within its dates, newest first."""
-    where: list[Any] = [col(Case.site_id) == site_id]
+    """Cases of the site matching every word of ``search`` within its dates, newest first;
+    among the newest :data:`SCAN` cases of those dates (``partial`` when there were more)."""
+    bounds: list[Any] = [col(Case.site_id) == site_id]
     if search.since is not None:
-        where.append(col(Case.opened_at) >= search.since)
+        bounds.append(col(Case.opened_at) >= search.since)
     if search.until is not None:
-        where.append(col(Case.opened_at) < search.until)
+        bounds.append(col(Case.opened_at) < search.until)
     if search.numbers:
-        where.append(col(Case.number).in_(search.numbers))
+        bounds.append(col(Case.number).in_(search.numbers))
+    newest = (
+        sa_select(col(Case.id))
+        .where(*bounds)
+        .order_by(col(Case.opened_at).desc(), col(Case.id).desc())
+        .limit(SCAN + 1)
+    )
+    window = session.execute(newest.offset(SCAN)).first() is not None
+    where: list[Any] = [*bounds]
+    if window:
+        oldest = session.execute(newest.offset(SCAN - 1).limit(1)).one()[0]
+        edge = sa_select(col(Case.opened_at)).where(col(Case.id) == oldest).scalar_subquery()
+        where.append(col(Case.opened_at) >= edge)
     for index, word in enumerate(search.words):
         pattern = f"%{_escaped(word.casefold())}%"
         named = search.procedures[index] if index < len(search.procedures) else ()
@@ -204,7 +222,8 @@ def find(session: Session, site_id: int, search: Search, page: int = 0) -> Page:
                 exists(answered),
             )
         )
-    return _page(session, where, page)
+    found = _page(session, where, page)
+    return replace(found, partial=window)
 
 
 def _escaped(word: str) -> str:

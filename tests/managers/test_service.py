@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.cases.models import CaseStatus
 from bot.managers import service as queries
 from bot.managers.service import PAGE, Search
@@ -123,8 +125,7 @@ async def test_todays_pages_run_from_todays_cases_into_older_open_ones(db: Datab
         site = seeding.site(s, "sh", "Asia/Shanghai", NOW)
         li = seeding.person(s, site, "Li Wei", "guard", now=NOW)
         fresh = [
-            seeding.case(s, site, li, NOW - timedelta(minutes=n + 1), status=DONE)
-            for n in range(5)
+            seeding.case(s, site, li, NOW - timedelta(minutes=n + 1), status=DONE) for n in range(5)
         ]
         older = [seeding.case(s, site, li, NOW - timedelta(days=n + 1)) for n in range(6)]
         seeding.case(s, site, li, NOW - timedelta(days=3), status=DONE)  # neither
@@ -134,3 +135,20 @@ async def test_todays_pages_run_from_todays_cases_into_older_open_ones(db: Datab
     expected = [c.number for c in fresh + older]
     assert first.total == second.total == 11 and (first.pages, second.page) == (2, 1)
     assert numbers(first) + numbers(second) == expected
+
+
+async def test_find_searches_a_window_of_the_newest_cases(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(queries, "SCAN", 3)
+    with db.transaction() as s:
+        site = seeding.site(s, "sh", "Asia/Shanghai", NOW)
+        li = seeding.person(s, site, "Li Wei", "guard", now=NOW)
+        made = [seeding.case(s, site, li, NOW - timedelta(days=n)) for n in range(5)]
+        assert site.id is not None
+        recent = queries.find(s, site.id, Search(words=("li",)))
+        assert recent.partial and recent.total == 3
+        assert numbers(recent) == [c.number for c in made[:3]]
+        back = Search(words=("li",), until=NOW - timedelta(days=2, hours=12))
+        older = queries.find(s, site.id, back)
+        assert not older.partial and numbers(older) == [c.number for c in made[3:]]
