@@ -48,12 +48,13 @@ def export(ctx: Ctx, args: str) -> None:
         return
     year, month = period.first.year, period.first.month
     rows = month_rows(ctx.session, ctx.site, ctx.registry, year, month, ctx.now)
-    data = cases_csv(rows, tr)
+
     caption = tr.n_(
         "{n} case in {period}", "{n} cases in {period}", len(rows), period=_month(ctx, period)
     )
     name = f"cases-{year:04d}-{month:02d}.csv"
-    ctx.out.append(Outgoing(text="", files=(FileOut(name, data, caption=caption),), private=True))
+    csv_file = FileOut(name, caption=caption, make=lambda: cases_csv(rows, tr))
+    ctx.out.append(Outgoing(text="", files=(csv_file,), private=True))
 
 
 def _today(ctx: Ctx) -> date:

@@ -1,7 +1,7 @@
 """A site's month as CSV rows: its cases by number, with level, category and deadlines.
 
-Three statements whatever the month holds: the cases (by the ``(site_id, period)`` index),
-their deadlines and their category answers; nothing is asked per case.
+Three statements whatever the month holds, each over the ``(site_id, period)`` index: the
+cases, their deadlines and their category answers; nothing is asked per case.
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ from bot.managers.stats import CATEGORY_STEPS, option_names
 from bot.reports.models import CaseRow, DeadlineRecord
 from bot.sites.models import Site
 
-CHUNK = 500  # ids per IN (...)
-
 
 def month_rows(
     session: Session, site: Site, registry: Registry, year: int, month: int, now: datetime
@@ -28,58 +26,71 @@ def month_rows(
     """The cases numbered in ``year``-``month`` (the site's month, as their numbers say)."""
     assert site.id is not None
     period = f"{year % 100:02d}{month:02d}"
-    query = (
-        sa_select(Case)
-        .where(col(Case.site_id) == site.id, col(Case.period) == period)
+    month_of_site = (col(Case.site_id) == site.id, col(Case.period) == period)
+    cases = session.execute(
+        sa_select(
+            col(Case.id),
+            col(Case.number),
+            col(Case.playbook_id),
+            col(Case.opened_at),
+            col(Case.closed_at),
+            col(Case.status),
+            col(Case.classification),
+        )
+        .where(*month_of_site)
         .order_by(col(Case.serial))
-    )
-    cases = list(session.execute(query).scalars().all())
-    ids = [c.id for c in cases if c.id is not None]
+    ).all()
     deadlines: dict[int, list[DeadlineRecord]] = {}
+    for case_id, key, title, due, met in session.execute(
+        sa_select(
+            col(Deadline.case_id),
+            col(Deadline.key),
+            col(Deadline.title),
+            col(Deadline.due_at),
+            col(Deadline.met_at),
+        )
+        .join(Case, col(Case.id) == col(Deadline.case_id))
+        .where(*month_of_site)
+        .order_by(col(Deadline.case_id), col(Deadline.id))
+    ).all():
+        deadlines.setdefault(case_id, []).append(
+            DeadlineRecord(
+                title=title or key,
+                due=due,
+                met_at=met,
+                late=None if met is not None else due < now,
+            )
+        )
     categories: dict[int, str] = {}
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        for row in session.execute(
-            sa_select(Deadline)
-            .where(col(Deadline.case_id).in_(chunk))
-            .order_by(col(Deadline.case_id), col(Deadline.id))
-        ).scalars():
-            deadlines.setdefault(row.case_id, []).append(
-                DeadlineRecord(
-                    title=row.title or row.key,
-                    due=row.due_at,
-                    met_at=row.met_at,
-                    late=None if row.met_at is not None else row.due_at < now,
-                )
-            )
-        for case_id, raw in session.execute(
-            sa_select(col(Answer.case_id), cast(col(Answer.value), String)).where(
-                col(Answer.case_id).in_(chunk),
-                col(Answer.step_id).in_(CATEGORY_STEPS),
-                col(Answer.superseded_at).is_(None),
-                col(Answer.skipped).is_(False),
-            )
-        ).all():
-            categories[case_id] = str(json.loads(raw)) if raw else ""
+    for case_id, raw in session.execute(
+        sa_select(col(Answer.case_id), cast(col(Answer.value), String))
+        .join(Case, col(Case.id) == col(Answer.case_id))
+        .where(
+            *month_of_site,
+            col(Answer.step_id).in_(CATEGORY_STEPS),
+            col(Answer.superseded_at).is_(None),
+            col(Answer.skipped).is_(False),
+        )
+    ).all():
+        categories[case_id] = str(json.loads(raw)) if raw else ""
     names = option_names(registry)
     books = {b.id: b for b in registry.all()}
     rows = []
-    for case in cases:
-        assert case.id is not None
-        book = books.get(case.playbook_id)
-        category = categories.get(case.id)
+    for case_id, number, playbook_id, opened, closed, status, level in cases:
+        book = books.get(playbook_id)
+        category = categories.get(case_id)
         rows.append(
             CaseRow(
-                number=case.number,
-                procedure=book.title if book is not None else case.playbook_id,
+                number=number,
+                procedure=book.title if book is not None else playbook_id,
                 site_name=site.name,
                 timezone=site.timezone,
-                opened_at=case.opened_at,
-                closed_at=case.closed_at,
-                status=case.status,
-                level=case.classification,
+                opened_at=opened,
+                closed_at=closed,
+                status=status,
+                level=level,
                 category=names.get(category, category) if category else None,
-                deadlines=tuple(deadlines.get(case.id, ())),
+                deadlines=tuple(deadlines.get(case_id, ())),
             )
         )
     return rows
