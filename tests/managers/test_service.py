@@ -152,3 +152,17 @@ async def test_find_searches_a_window_of_the_newest_cases(
         back = Search(words=("li",), until=NOW - timedelta(days=2, hours=12))
         older = queries.find(s, site.id, back)
         assert not older.partial and numbers(older) == [c.number for c in made[3:]]
+
+
+async def test_overdue_pages_and_a_page_past_the_end(db: Database) -> None:
+    with db.transaction() as s:
+        site = seeding.site(s, "sh", "Asia/Shanghai", NOW)
+        li = seeding.person(s, site, "Li Wei", "guard", now=NOW)
+        for n in range(PAGE + 2):
+            made = seeding.case(s, site, li, NOW - timedelta(days=1))
+            seeding.deadline(s, made, f"d{n}", NOW - timedelta(hours=20 - n))
+        assert site.id is not None
+        second = queries.overdue(s, site.id, NOW, page=1)
+        assert (second.total, second.page, len(second.rows)) == (PAGE + 2, 1, 2)
+        assert queries.overdue(s, site.id, NOW, page=7) == second
+        assert queries.overdue(s, site.id, NOW - timedelta(days=2)).total == 0
