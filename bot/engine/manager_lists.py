@@ -97,6 +97,8 @@ def find(ctx: Ctx, words: str) -> None:
     found = queries.find(ctx.session, ctx.site.id, search)
     title = tr._("Found: {words}", words=words.strip()[:60])
     _list(ctx, title, found, None, tr._("No case matches."))
+    if found.total > len(found.rows):
+        ctx.say(tr._("The newest are shown; add words or dates to narrow it down."))
     if found.partial:
         ctx.say(
             tr._(

@@ -91,7 +91,11 @@ async def test_find_by_words_and_dates(world: World) -> None:
     made = seed(world, 2)
     chat = await manager(world)
     await chat.say("/find li wei")
-    assert "2 cases" in chat.text
+    assert "2 cases" in chat.text and "The newest are shown" not in chat.text
+    seed(world, 8)
+    await chat.say("/find li wei")
+    assert "10 cases" in chat.text and len(chat.labels()) == 8
+    assert chat.last[-1].text == "The newest are shown; add words or dates to narrow it down."
     await chat.say(f"/find {made[1].number}")
     assert "1 case" in chat.text and made[1].number in chat.text
     await chat.say("/find 2026-10")
