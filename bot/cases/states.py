@@ -19,7 +19,7 @@ class CaseStatus(StrEnum):
 OPEN_STATES = frozenset({CaseStatus.IN_PROGRESS, CaseStatus.REPORTED, CaseStatus.IN_FOLLOW_UP})
 # How each state reads, wherever a case is listed, shown or exported.
 STATUS_NAMES: dict[str, str] = {
-    CaseStatus.IN_PROGRESS: N_("being reported"),
+    CaseStatus.IN_PROGRESS: N_("in progress"),
     CaseStatus.REPORTED: N_("reported"),
     CaseStatus.IN_FOLLOW_UP: N_("in follow-up"),
     CaseStatus.CLOSED: N_("closed"),

@@ -34,7 +34,19 @@ def build_parser(tr: Translator) -> argparse.ArgumentParser:
     )
     parser.add_argument("--config", type=Path, help=tr._("TOML settings file (or $DUTYBOT_CONFIG)"))
     commands = parser.add_subparsers(dest="command", required=True)
-    for add_group in (_db, _flows, _console, _site, _staff, _chains, _rota, _drills, _verify, _run):
+    for add_group in (
+        _db,
+        _flows,
+        _console,
+        _site,
+        _staff,
+        _chains,
+        _rota,
+        _drills,
+        _verify,
+        _export,
+        _run,
+    ):
         add_group(commands, tr)
     return parser
 
@@ -245,6 +257,21 @@ def _drills(commands: Commands, tr: Translator) -> None:
         sub.add_argument(
             "-o", "--output", help=tr._("write to this file (default: standard output)")
         )
+
+
+def _export(commands: Commands, tr: Translator) -> None:
+    export = commands.add_parser(
+        "export", help=tr._("a case's PDF report, or a month's cases as CSV")
+    ).add_subparsers(dest="export_command", required=True)
+    case = export.add_parser("case", help=tr._("a case's report as PDF"))
+    case.add_argument("number", help=tr._("a case number, e.g. 2612-003"))
+    month = export.add_parser("month", help=tr._("a month's cases as CSV (UTF-8, for Excel)"))
+    month.add_argument("month", help=tr._("the month, e.g. 2026-11"))
+    for sub in (case, month):
+        sub.add_argument("--site", help=tr._("site code (default: the only site)"))
+        sub.add_argument("-o", "--output", help=tr._("the file to write (default: named after it)"))
+        _locale_option(sub, tr, tr._("the language of the file (default: the site's)"))
+        sub.set_defaults(handler="bot.cli.export:export_command")
 
 
 def _run(commands: Commands, tr: Translator) -> None:

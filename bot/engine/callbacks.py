@@ -74,6 +74,15 @@ class TaskPress(CallbackData):
 
 
 @dataclass(frozen=True)
+class ListPress(CallbackData):
+    """A page of a manager's list (``view``: t today, o open, v overdue); re-checked."""
+
+    prefix: ClassVar[str] = "l"
+    view: str
+    page: int
+
+
+@dataclass(frozen=True)
 class CasePress(CallbackData):
     """A button under a case's record: add a note (op 1), close it (op 2), reopen it (op 3).
     It names a case and nothing else: who may do it is checked when it is pressed."""
@@ -98,9 +107,19 @@ class DrillPress(CallbackData):
     choice: int
 
 
+@dataclass(frozen=True)
+class RecordPress(CallbackData):
+    """A case of a manager's list (``act``: r its record, p its PDF); access re-checked."""
+
+    prefix: ClassVar[str] = "r"
+    case: int
+    act: str
+
+
 KINDS: dict[str, type[CallbackData]] = {
     cls.prefix: cls for cls in (ScreenPress, AckPress, OpenPress, TaskPress, CasePress, DrillPress)
 }
+KINDS.update({cls.prefix: cls for cls in (ListPress, RecordPress)})
 
 T = TypeVar("T", bound=CallbackData)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.drills.access import COORDINATORS
 from bot.i18n import N_, Translator
-from bot.staff.access import ADMIN
+from bot.staff.access import ADMIN, MANAGERS
 
 Menu = tuple[tuple[str, str], ...]
 
@@ -32,6 +32,15 @@ DRILLS = (
     ("drill", N_("Plan a drill")),
     ("drills", N_("The year's drills")),
 )
+MANAGER_COMMANDS = (
+    ("today", N_("Cases opened today and still open")),
+    ("open", N_("Open cases")),
+    ("overdue", N_("Overdue deadlines")),
+    ("case", N_("A case's whole record: /case 2612-003")),
+    ("find", N_("Find cases by words or dates")),
+    ("stats", N_("Statistics: week, month, year or YYYY-MM")),
+    ("export", N_("PDF of a case, or CSV of a month")),
+)
 ADMINS = (
     ("invite", N_("Invite a staff member")),
     ("requests", N_("Access requests")),
@@ -52,6 +61,7 @@ def for_roles(tr: Translator, roles: list[str]) -> Menu:
         + (DRILLS if set(roles) & set(COORDINATORS) else ())
         + (ADMINS if ADMIN in roles else ())
     )
+    entries += MANAGER_COMMANDS if set(roles) & MANAGERS else ()
     return _translated(tr, entries)
 
 

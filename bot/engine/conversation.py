@@ -12,11 +12,21 @@ from sqlmodel import Session
 from bot.cases import service as cases
 from bot.clock import Clock
 from bot.conversations import service as conversations
-from bot.engine import access, callbacks, commands, current, drill_chat, drill_state, menu, report
+from bot.engine import (
+    access,
+    callbacks,
+    commands,
+    current,
+    drill_chat,
+    drill_state,
+    manager_chat,
+    menu,
+    report,
+)
 from bot.engine.context import Ctx
 from bot.engine.dedupe import first_time
 from bot.engine.incoming import Incoming, Kind, UserRef
-from bot.engine.outgoing import Outgoing
+from bot.engine.outgoing import Outgoing, made
 from bot.engine.routes import ROUTER, dispatch_action
 from bot.engine.screen import ScreenName, resolve
 from bot.escalation.chains import EscalationSettings
@@ -57,8 +67,9 @@ class Engine:
         """
         press = callbacks.unpack(incoming.token) if incoming.kind is Kind.PRESS else None
         route = ROUTER.press_route(press) if press is not None else None
-        if not incoming.private and (route is None or not route.in_groups):
-            return []  # in a group only presses on pings sent there count
+        in_groups = route is not None and route.in_groups
+        if not incoming.private and not in_groups and not manager_chat.accepts(incoming):
+            return []  # in a group only presses on pings sent there, and managers' asks, count
         try:
             out, outbox = await self.db.run(lambda session: self._handle(session, incoming))
         except Exception:
@@ -71,7 +82,7 @@ class Engine:
             return [self.apology(incoming.user)]
         if outbox and self.on_outbox is not None:
             self.on_outbox()
-        return out
+        return await made(out)  # files (PDF, CSV, charts) are drawn after the commit
 
     def apology(self, user: UserRef) -> Outgoing:
         """What a person is told when their event could not be handled."""
@@ -151,6 +162,8 @@ class Engine:
         elif route is not None and route.standalone:
             # Its own token space: the person's conversation is left exactly as it is.
             route.handler(ctx, press)
+        elif not incoming.private:
+            manager_chat.in_group(ctx, incoming)  # the asker's conversation is left as it is
         else:
             reshown = conv.case_id is not None and self._load_case(ctx, conv.case_id)
             if not reshown:

@@ -15,7 +15,7 @@ from bot.drills.messages import status_name, when
 from bot.drills.models import Drill, DrillStatus, Rsvp
 from bot.engine import drill_state
 from bot.engine.context import Ctx
-from bot.engine.outgoing import DocumentOut, Outgoing
+from bot.engine.outgoing import FileOut, Outgoing
 from bot.engine.screen import Screen
 
 LISTED = 12
@@ -64,7 +64,7 @@ def calendar(ctx: Ctx) -> None:
     ctx.out.append(
         Outgoing(
             text=tr._("The drills as a calendar: open the file to add them to yours."),
-            documents=(DocumentOut(f"drills-{ctx.site.code}.ics", data),),
+            files=(FileOut(f"drills-{ctx.site.code}.ics", data),),
         )
     )
     year(ctx)
@@ -166,6 +166,6 @@ def record_pdf(ctx: Ctx, drill: Drill) -> None:
     ctx.out.append(
         Outgoing(
             text=tr._("The drill record."),
-            documents=(DocumentOut(f"drill-{local:%Y%m%d}-{drill.id}.pdf", data),),
+            files=(FileOut(f"drill-{local:%Y%m%d}-{drill.id}.pdf", data),),
         )
     )

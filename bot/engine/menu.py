@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.cases import service as cases
 from bot.conversations import service as conversations
 from bot.drills.access import may_coordinate
-from bot.engine import case_view, work
+from bot.engine import case_view, manager_chat, manager_lists, work
 from bot.engine.answers import stored_answers
 from bot.engine.case_view import status_name
 from bot.engine.context import Ctx
@@ -37,6 +37,8 @@ def home(ctx: Ctx) -> None:
         screen.row((tr._("🧯 Drills"), "drl:list"))
     if is_admin(ctx.staff):
         screen.row((tr._("🔑 Staff access"), "admin:home"))
+    if manager_lists.allowed(ctx):
+        screen.row((tr._("📋 Cases today"), "mgr:t"), (tr._("⏰ Overdue"), "mgr:v"))
     ctx.show(screen)
 
 
@@ -88,6 +90,8 @@ def _group_name(ctx: Ctx, group: str, *, icon: bool = False) -> str:
 
 def search(ctx: Ctx, words: str) -> None:
     """Typed words outside a report: a case number opens that case; else they find procedures."""
+    if manager_chat.typed(ctx, words):  # managers' phrases ("今天的案件") and their cases
+        return
     number = case_view.case_number(words)
     if number is not None:
         open_number(ctx, number)

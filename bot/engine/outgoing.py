@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from bot.engine.incoming import Place
 
@@ -22,11 +24,16 @@ class PhotoOut:
 
 
 @dataclass(frozen=True)
-class DocumentOut:
-    """A file sent as a document (a drill record's PDF, a calendar)."""
+class FileOut:
+    """A file made for the reader (a PDF report, a CSV, a chart): sent as a document, or as a
+    photo when ``image``. ``make`` renders it later, outside the event's transaction (see
+    :func:`made`): drawing a chart or a PDF with photos takes a good part of a second."""
 
-    filename: str
-    data: bytes
+    name: str
+    data: bytes = b""
+    image: bool = False
+    caption: str = ""
+    make: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -47,10 +54,27 @@ class Outgoing:
     # Photos shown after the text, as albums; a place shown as a map pin.
     photos: tuple[PhotoOut, ...] = ()
     place: Place | None = None
-    documents: tuple[DocumentOut, ...] = ()
+    # Files sent after the text (and the photos): documents, or images shown as photos.
+    files: tuple[FileOut, ...] = ()
     # Sent to the person's private chat even when the event came from a group (a case record
     # opened from a ping in a group is not shown to the whole group).
     private: bool = False
 
     def button_labels(self) -> list[str]:
         return [button.label for row in self.buttons for button in row]
+
+
+async def made(out: list[Outgoing]) -> list[Outgoing]:
+    """``out`` with every file still to be made rendered, on a worker thread (after the event's
+    transaction: the database is not held while a PDF is drawn)."""
+    if not any(file.make is not None for message in out for file in message.files):
+        return out
+    done = []
+    for message in out:
+        files = []
+        for file in message.files:
+            if file.make is not None:
+                file = replace(file, data=await asyncio.to_thread(file.make), make=None)
+            files.append(file)
+        done.append(replace(message, files=tuple(files)))
+    return done

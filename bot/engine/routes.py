@@ -18,13 +18,24 @@ from bot.engine import (
     drill_presses,
     duty,
     followup,
+    manager_case,
+    manager_chat,
+    manager_lists,
     menu,
     profile,
     report,
     sidetrip,
     work,
 )
-from bot.engine.callbacks import AckPress, CasePress, DrillPress, OpenPress, TaskPress
+from bot.engine.callbacks import (
+    AckPress,
+    CasePress,
+    DrillPress,
+    ListPress,
+    OpenPress,
+    RecordPress,
+    TaskPress,
+)
 from bot.engine.context import Ctx
 from bot.engine.router import Router
 from bot.engine.screen import ScreenName
@@ -49,6 +60,11 @@ ROUTER.press(CasePress)(sidetrip.on_press)
 # --- what is sent on a side trip's screen ---------------------------------------------------
 
 ROUTER.input(*sidetrip.SCREENS.values())(sidetrip.on_input)
+
+ROUTER.press(ListPress, standalone=True, in_groups=True)(manager_lists.on_page)
+ROUTER.press(RecordPress, standalone=True, in_groups=True)(manager_case.on_press)
+for _name, _handler in manager_chat.COMMANDS.items():  # managers' lists, records, exports
+    ROUTER.command(_name)(_handler)
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -183,6 +199,11 @@ def _menu(ctx: Ctx, target: str) -> None:
         menu.home(ctx)
     else:
         menu.home(ctx)
+
+
+@ROUTER.action("mgr")
+def _manager_list(ctx: Ctx, view: str) -> None:
+    manager_lists.show(ctx, view)
 
 
 @ROUTER.action("grp", with_case=False)

@@ -98,7 +98,7 @@ def _title(stats: MonthStats, tr: Translator) -> str:
     return tr._(
         "{site}: statistics for {period}",
         site=wording.pick(tr, stats.site_name),
-        period=wording.period(tr, stats.year, stats.month),
+        period=stats.period_label or wording.period(tr, stats.year, stats.month),
     )
 
 

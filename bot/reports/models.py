@@ -166,6 +166,8 @@ class MonthStats:
     timezone: str
     year: int
     month: int
+    # Another span than the month of ``year``/``month`` ("the week to Dec 1, 2026"), as shown.
+    period_label: str = ""
     cases_by_procedure: tuple[Count, ...] = ()
     complaints_by_level: Mapping[str, int] = field(default_factory=dict)
     complaints_by_category: tuple[Count, ...] = ()

@@ -16,7 +16,7 @@ from bot.storage.db import Database
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The newest revision under migrations/versions; tests/storage/test_migrations.py checks it.
-HEAD = "0010"
+HEAD = "0011"
 
 
 class SchemaNotCurrent(Exception):

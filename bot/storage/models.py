@@ -16,6 +16,7 @@ from bot.delivery.models import Delivery
 from bot.drills.models import Drill, DrillEntry, DrillResponse, DrillShortcoming
 from bot.escalation.models import Alert
 from bot.inbox.models import InboxUpdate
+from bot.managers import indexes as _manager_indexes  # noqa: F401  (indexes on cases, deadlines)
 from bot.rota.models import RotaShift, RotaSwap
 from bot.sites.models import Site
 from bot.staff.models import AccessRequest, CodeAttempts, Invite, RequestLink, Staff

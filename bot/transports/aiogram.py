@@ -198,9 +198,6 @@ class AiogramPort:
         media = [InputMediaPhoto(media=_media(p, i)) for i, p in enumerate(photos)]
         await self.bot.send_media_group(chat_id, media=media)  # type: ignore[arg-type]
 
-    async def send_document(self, chat_id: int, filename: str, data: bytes) -> None:
-        await self.bot.send_document(chat_id, BufferedInputFile(data, filename=filename))
-
     async def send_place(
         self, chat_id: int, lat: float, lon: float, title: str | None, address: str | None
     ) -> None:
@@ -208,6 +205,14 @@ class AiogramPort:
             await self.bot.send_venue(chat_id, lat, lon, title, address or "")
         else:
             await self.bot.send_location(chat_id, lat, lon)
+
+    async def send_document(self, chat_id: int, name: str, data: bytes, caption: str) -> None:
+        document = BufferedInputFile(data, filename=name)
+        await self.bot.send_document(chat_id, document, caption=caption or None, parse_mode=None)
+
+    async def send_image(self, chat_id: int, name: str, data: bytes, caption: str) -> None:
+        photo = BufferedInputFile(data, filename=name)
+        await self.bot.send_photo(chat_id, photo, caption=caption or None, parse_mode=None)
 
     async def send(self, chat_id: int, html: str, keyboard: Keyboard) -> int:
         sent = await self.bot.send_message(

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.engine.incoming import Incoming, PhotoIn, Place, UserRef
-from bot.engine.outgoing import Button, Outgoing
+from bot.engine.outgoing import Button, FileOut, Outgoing
 from bot.i18n import Translator
 
 _COORDS = re.compile(r"^\s*([-+]?\d{1,3}(?:\.\d+)?)\s*,\s*([-+]?\d{1,3}(?:\.\d+)?)\s*$")
@@ -34,12 +34,6 @@ def render(message: Outgoing, out: TextIO) -> None:
     if message.title:
         out.write(f"== {message.title} ==\n")
     out.write(message.text + "\n")
-    for document in message.documents:  # saved where the terminal's user can open it
-        folder = Path(tempfile.gettempdir()) / "dutybot"
-        folder.mkdir(exist_ok=True)
-        path = folder / Path(document.filename).name
-        path.write_bytes(document.data)
-        out.write(f"📄 {path}\n")
     number = 0
     for row in message.buttons:
         cells = []
@@ -47,6 +41,21 @@ def render(message: Outgoing, out: TextIO) -> None:
             number += 1
             cells.append(f"[{number}] {button.label}")
         out.write("  " + "   ".join(cells) + "\n")
+    for file in message.files:
+        out.write(f"📎 {file.caption or file.name}: {_saved(file)}\n")
+
+
+def files_dir() -> Path:
+    """Where the console puts the files the bot sends (a PDF, a CSV, a chart)."""
+    return Path(os.environ.get("DUTYBOT_CONSOLE_FILES") or tempfile.gettempdir()) / "dutybot"
+
+
+def _saved(file: FileOut) -> Path:
+    folder = files_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / Path(file.name).name
+    path.write_bytes(file.data)
+    return path
 
 
 class ConsoleChat:

@@ -27,6 +27,7 @@ from bot.transports.updates import SOURCE
 
 log = logging.getLogger(__name__)
 ALBUM = 10  # photos per media group (Telegram's limit)
+CAPTION = 1024  # characters of a caption (Telegram's limit)
 
 
 class Front:
@@ -192,9 +193,14 @@ class Front:
             place = reply.place
             await self._slot()
             await self.port.send_place(chat, place.lat, place.lon, place.title, place.address)
-        for document in reply.documents:
+        for file in reply.files:
             await self._slot()
-            await self.port.send_document(chat, document.filename, document.data)
+            caption = file.caption[:CAPTION]
+            if file.image:
+                await self.port.send_image(chat, file.name, file.data, caption)
+            else:
+                await self._quietly(self.port.chat_action(chat, "upload_document"))
+                await self.port.send_document(chat, file.name, file.data, caption)
 
     def _photo(self, photo: PhotoOut) -> PhotoFile:
         if photo.file_id:

@@ -64,14 +64,18 @@ class Port(Protocol):
         """One photo, or an album of 2–10."""
         ...
 
-    async def send_document(self, chat_id: int, filename: str, data: bytes) -> None:
-        """A file, as a document."""
-        ...
-
     async def send_place(
         self, chat_id: int, lat: float, lon: float, title: str | None, address: str | None
     ) -> None:
         """A map pin (a venue when it has a title)."""
+        ...
+
+    async def send_document(self, chat_id: int, name: str, data: bytes, caption: str) -> None:
+        """A file as a document (a PDF, a CSV), with a plain-text caption."""
+        ...
+
+    async def send_image(self, chat_id: int, name: str, data: bytes, caption: str) -> None:
+        """An image made by the bot (a chart) as a photo, with a plain-text caption."""
         ...
 
     async def post(self, chat_id: int, html: str, rows: Rows) -> int:

@@ -14,7 +14,6 @@ from telegram import (
     BotCommandScopeDefault,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    InputFile,
     InputMediaPhoto,
     KeyboardButton,
     ReplyKeyboardMarkup,
@@ -164,9 +163,6 @@ class PtbPort:
             return
         await self.bot.send_media_group(chat_id, [InputMediaPhoto(f) for f in files])
 
-    async def send_document(self, chat_id: int, filename: str, data: bytes) -> None:
-        await self.bot.send_document(chat_id, InputFile(data, filename=filename))
-
     async def send_place(
         self, chat_id: int, lat: float, lon: float, title: str | None, address: str | None
     ) -> None:
@@ -174,6 +170,12 @@ class PtbPort:
             await self.bot.send_venue(chat_id, lat, lon, title, address or "")
         else:
             await self.bot.send_location(chat_id, lat, lon)
+
+    async def send_document(self, chat_id: int, name: str, data: bytes, caption: str) -> None:
+        await self.bot.send_document(chat_id, data, filename=name, caption=caption or None)
+
+    async def send_image(self, chat_id: int, name: str, data: bytes, caption: str) -> None:
+        await self.bot.send_photo(chat_id, data, filename=name, caption=caption or None)
 
     async def send(self, chat_id: int, html: str, keyboard: Keyboard) -> int:
         sent = await self.bot.send_message(

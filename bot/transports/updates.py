@@ -105,8 +105,10 @@ def _location(location: Any) -> tuple[float, float]:
 
 
 def _from_message(update_id: int, message: Any) -> Received | None:
-    if message is None or message.from_user is None or not _private(message.chat):
+    if message is None or message.from_user is None:
         return None
+    if not _private(message.chat):
+        return _from_group(update_id, message)
     update_id = _id(update_id, "update_id")
     user = _user(message.from_user)
     chat_id = _id(message.chat.id, "chat.id")
@@ -140,6 +142,22 @@ def _from_message(update_id: int, message: Any) -> Received | None:
         text = _text(message.text, "text") or ""
         return received(incoming=Incoming.message(user, text, **event))
     return received(incoming=Incoming.unsupported(user, **event))
+
+
+def _from_group(update_id: int, message: Any) -> Received | None:
+    """In a group, what privacy mode lets a bot hear: a command, or a reply to the bot's own
+    message; the engine answers only managers' asks (anything else is not taken at all)."""
+    text = _text(message.text, "text")
+    replied = getattr(message, "reply_to_message", None)
+    to_bot = replied is not None and bool(getattr(replied.from_user, "is_bot", False))
+    if not text or not (text.lstrip().startswith("/") or to_bot):
+        return None
+    update_id = _id(update_id, "update_id")
+    user = _user(message.from_user)
+    chat_id = _id(message.chat.id, "chat.id")
+    event: dict[str, Any] = {"source": SOURCE, "event_id": update_id}
+    incoming = Incoming.message(user, text, private=False, chat_id=chat_id, **event)
+    return Received(update_id, chat_id, user, incoming=incoming)
 
 
 def _from_callback(update_id: int, query: Any) -> Received | None:

@@ -105,7 +105,7 @@ async def test_plan_invite_remind_answer_run_record_and_rectify(world: World) ->
     assert "Bo Guard is asked to rectify it" in coord.text
     await coord.press("Conclude")
     await coord.say("The drill met its goal.")
-    documents = [d for m in coord.last for d in m.documents]
+    documents = [d for m in coord.last for d in m.files]
     assert len(documents) == 1 and documents[0].data.startswith(b"%PDF")
     text = text_of(documents[0].data)
     for piece in (

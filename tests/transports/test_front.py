@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.engine.incoming import UserRef
-from bot.engine.outgoing import Button, Outgoing
+from bot.engine.outgoing import Button, FileOut, Outgoing
 from bot.transports.front import Front
 from bot.transports.port import EditRefused, Keyboard, Received
 from bot.transports.render import Rows
@@ -32,6 +32,12 @@ class RecordingPort:
         self.calls.append(("answer", text))
 
     async def chat_action(self, chat_id: int, action: str) -> None: ...
+
+    async def send_document(self, chat_id: int, name: str, data: bytes, caption: str) -> None:
+        self.calls.append(("document", (chat_id, name, data, caption)))
+
+    async def send_image(self, chat_id: int, name: str, data: bytes, caption: str) -> None:
+        self.calls.append(("image", (chat_id, name, data, caption)))
 
     async def download(self, file_id: str) -> bytes:
         return b""
@@ -131,3 +137,20 @@ async def test_an_answered_question_loses_its_buttons_and_shows_the_choice() -> 
     # The toast, the redrawn question and the next question go out side by side.
     assert kinds[:2] == ["answer", "send"] and sorted(kinds[2:]) == ["answer", "edit", "send"]
     assert ("edit", (101, "Lost or &lt;stolen&gt;?\n\n→ Stolen")) in port.calls
+
+
+async def test_files_go_out_as_documents_or_images_after_the_text() -> None:
+    from bot.engine.incoming import Incoming
+
+    port = RecordingPort()
+    reply = [
+        Outgoing(text="Chart", files=(FileOut("chart.png", b"png", image=True, caption="Nov"),)),
+        Outgoing(text="", files=(FileOut("case.pdf", b"%PDF", caption="x" * 2000),), private=True),
+    ]
+    front = Front(ScriptedEngine(reply), port)  # type: ignore[arg-type]
+    await front.handle(Received(1, -100, USER, incoming=Incoming.message(USER, "/stats")))
+    assert [kind for kind, _ in port.calls] == ["send", "image", "document"]
+    assert port.calls[1][1] == (-100, "chart.png", b"png", "Nov")  # in the group
+    chat, name, data, caption = port.calls[2][1]
+    # A private file goes to the asker's own chat, its caption cut to Telegram's 1,024.
+    assert (chat, name, data, len(caption)) == (USER.telegram_id, "case.pdf", b"%PDF", 1024)
