@@ -1,8 +1,8 @@
 """A site's statistics over a period, worked out by the database: counts by ``GROUP BY``,
 medians by ``ORDER BY … LIMIT 2 OFFSET n/2`` on a count, never by loading the rows.
 
-Drills are left out (procedures of the ``drills`` group), and so are cancelled cases: they
-are reports nobody carried. Complaints are the cases of the ``complaints`` group; their level
+Drills are left out (cases rehearsed as a drill, and procedures of the ``drills`` group), and
+so are cancelled cases: they are reports nobody carried. Complaints are the cases of the ``complaints`` group; their level
 is the case's classification, their category the answer of a category step.
 """
 
@@ -45,6 +45,7 @@ def site_stats(
         col(Case.opened_at) >= start,
         col(Case.opened_at) < end,
         col(Case.status) != CANCELLED,
+        col(Case.is_drill).is_(False),
     ]
     if drills:
         where.append(col(Case.playbook_id).not_in(drills))

@@ -79,6 +79,9 @@ async def test_month_statistics(db: Database) -> None:
         seeding.case(s, site, li, NOV, status=DONE, closed_after=100 * hour)
         seeding.case(s, site, li, NOV, status="cancelled")  # left out
         seeding.case(s, site, li, NOV, playbook="alarm", status=DONE)  # a drill: left out
+        rehearsal = seeding.case(s, site, li, NOV, status=DONE)  # rehearsed as a drill: out
+        rehearsal.is_drill = True
+        s.add(rehearsal)
         # 07:30 on 1 December in Shanghai, 30 November in UTC: December's.
         seeding.case(s, site, li, datetime(2026, 11, 30, 23, 30, tzinfo=UTC), status=DONE)
         november = period_of("2026-11", NOW.date())
