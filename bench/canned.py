@@ -202,7 +202,10 @@ class CannedSession(BaseSession):
         return None
 
     async def make_request(
-        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        timeout: int | None = None,  # noqa: ASYNC109 (aiogram's signature)
     ) -> TelegramType:
         files: dict[str, InputFile] = {}
         params: dict[str, Any] = {}
@@ -222,7 +225,7 @@ class CannedSession(BaseSession):
         self,
         url: str,
         headers: dict[str, Any] | None = None,
-        timeout: int = 30,
+        timeout: int = 30,  # noqa: ASYNC109 (aiogram's signature)
         chunk_size: int = 65536,
         raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:
@@ -407,7 +410,7 @@ class Guard:
                                     "id": self.id,
                                     "type": "private",
                                     "first_name": self.user["first_name"],
-                                },  # fmt: skip
+                                },
                                 "from": BOT_USER,
                                 "text": shown.text,
                             },

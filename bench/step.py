@@ -38,8 +38,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.contenders import FAILURES, Bare, Dutybot  # noqa: E402
-from bot.transports.runner import settle_memory  # noqa: E402
+from bench.contenders import FAILURES, Bare, Dutybot
+from bot.transports.runner import settle_memory
 
 GUARDS = 200
 
@@ -76,11 +76,15 @@ async def make(name: str, args: argparse.Namespace, folder: str, index: int) -> 
         mode = {"B": "trivial", "B+WAL": "wal", "B+reply": "reply"}[name]
         return Bare(name, mode, folder, guards=GUARDS + 1, base_id=base)
     _, transport, backend = name.split("/")
-    url = f"sqlite:///{folder}/{transport}.db"
+    url = f"sqlite:///{folder}/{transport}-{backend}.db"
     schema = None
     if backend == "pg":
         url, schema = args.pg, await make_schema(args.pg, f"step_{transport}")
-    bot = Dutybot(name, transport, url, guards=GUARDS + 1, base_id=base, schema=schema)
+    synchronous = "NORMAL" if backend == "sqlite-normal" else "FULL"
+    bot = Dutybot(
+        name, transport, url, guards=GUARDS + 1, base_id=base, schema=schema,
+        synchronous=synchronous,
+    )  # fmt: skip
     await bot.setup()
     return bot
 
@@ -112,6 +116,8 @@ def raw_pg(url: str) -> str:
 
 async def run(args: argparse.Namespace) -> dict[str, Figures]:
     names = ["B", "B+WAL", "B+reply", "dutybot/aiogram/sqlite", "dutybot/ptb/sqlite"]
+    if args.normal:
+        names += ["dutybot/aiogram/sqlite-normal"]
     if args.pg:
         names += ["dutybot/aiogram/pg", "dutybot/ptb/pg"]
     results = {name: Figures() for name in names}
@@ -201,6 +207,14 @@ def report(results: dict[str, Figures], args: argparse.Namespace) -> bool:
             p50 = pct(p.many, 0.5)
             target("PostgreSQL within 1.5x of SQLite per step (p50)", p50 <= 1.5 * d50,
                    f"{p50:.2f} vs {d50:.2f} ms ({p50 / d50:.2f}x)")  # fmt: skip
+    if args.normal:
+        full, normal = results["dutybot/aiogram/sqlite"], results["dutybot/aiogram/sqlite-normal"]
+        print(
+            f"SQLite synchronous=FULL costs {pct(full.many, 0.5) - pct(normal.many, 0.5):+.2f} ms "
+            f"per step at p50 ({pct(full.many, 0.5):.2f} vs {pct(normal.many, 0.5):.2f} ms), "
+            f"burst {statistics.median(full.bursts):.3f} "
+            f"vs {statistics.median(normal.bursts):.3f} s"
+        )
     if FAILURES.records:
         ok = False
         print(f"  {len(FAILURES.records)} warning(s) or failure(s) logged, first: "
@@ -216,6 +230,9 @@ def main() -> None:
     parser.add_argument("--single", type=int, default=49, help="steps of one guard per round")
     parser.add_argument("--many", type=int, default=400, help="interleaved steps per round")
     parser.add_argument("--pg", help="also on PostgreSQL (a SQLAlchemy URL)")
+    parser.add_argument(
+        "--normal", action="store_true", help="also dutybot/aiogram on SQLite synchronous=NORMAL"
+    )
     args = parser.parse_args()
     results = asyncio.run(run(args))
     ok = report(results, args)
