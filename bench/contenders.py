@@ -188,7 +188,10 @@ class Dutybot:
 
     async def burst(self, indexes: Iterable[int]) -> float:
         """One action from each guard, in one getUpdates batch; seconds until all answered."""
-        batch = [self.guards[i].next_update() for i in indexes]
+        return await self.feed([self.guards[i].next_update() for i in indexes])
+
+    async def feed(self, batch: list[dict[str, Any]]) -> float:
+        """Updates in one getUpdates batch; seconds until all answered."""
         started = time.perf_counter()
         done = [self._expect(u) for u in batch]
         await self.intake.receive(batch)

@@ -230,12 +230,18 @@ def main() -> None:
     parser.add_argument("--single", type=int, default=49, help="steps of one guard per round")
     parser.add_argument("--many", type=int, default=400, help="interleaved steps per round")
     parser.add_argument("--pg", help="also on PostgreSQL (a SQLAlchemy URL)")
+    parser.add_argument("--no-instances", action="store_true", help="skip bench/instances.py")
     parser.add_argument(
         "--normal", action="store_true", help="also dutybot/aiogram on SQLite synchronous=NORMAL"
     )
     args = parser.parse_args()
     results = asyncio.run(run(args))
     ok = report(results, args)
+    if args.pg and not args.no_instances:
+        from bench.instances import compare, show
+
+        print("\ntwo instances on one PostgreSQL (bench/instances.py):")
+        ok = show(asyncio.run(compare(args.pg, 8, 800)), 8) and ok
     print("\nall targets met" if ok else "\nsome targets missed")
 
 
