@@ -339,6 +339,12 @@ def next_update_id() -> int:
     return next(_update_ids)
 
 
+def first_update_id(first: int) -> None:
+    """Where this process's update ids start (instances sharing a database need their own)."""
+    global _update_ids
+    _update_ids = itertools.count(first)
+
+
 class NoButton(Exception):
     pass
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import tempfile
 import time
@@ -26,6 +27,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.canned import first_update_id
 from bench.contenders import FAILURES, Dutybot
 
 HERE = Path(__file__).resolve()
@@ -41,6 +43,7 @@ def save(path: str, data: Any) -> None:
 
 async def worker(args: argparse.Namespace) -> None:
     """One instance: warm up, wait for the common start, run its guards, write its figures."""
+    first_update_id(args.base_id * 1000)  # Telegram's update ids are unique per bot
     bot = Dutybot(
         "instance", "aiogram", args.pg, guards=args.guards, base_id=args.base_id,
         schema=args.schema, several_instances=True, seed=False,
@@ -72,6 +75,7 @@ async def worker(args: argparse.Namespace) -> None:
     if delay > 0:
         await asyncio.sleep(delay)
     started = time.time()
+    cpu = os.times()
     steps_each = args.steps // args.guards
     latencies: list[float] = []
 
@@ -81,6 +85,8 @@ async def worker(args: argparse.Namespace) -> None:
 
     await asyncio.gather(*(walk(i) for i in range(args.guards)))
     ended = time.time()
+    used = os.times()
+    busy = (used.user - cpu.user) + (used.system - cpu.system)
     save(
         args.out,
         {
@@ -90,6 +96,7 @@ async def worker(args: argparse.Namespace) -> None:
             "sends": bot.telegram.sends,
             "failures": FAILURES.records[:5],
             "p50": sorted(latencies)[len(latencies) // 2] * 1000,
+            "cpu": busy,
         },
     )
     save(args.out + ".updates", sent)
@@ -146,6 +153,10 @@ async def compare(pg: str, guards: int, steps: int) -> dict[str, Any]:
         "ratio": rate_two / rate_one,
         "p50_one": one[0]["p50"],
         "p50_two": [r["p50"] for r in two],
+        "cpu_step_ms": one[0]["cpu"] / one[0]["steps"] * 1000,
+        "cores_one": one[0]["cpu"] / (one[0]["ended"] - one[0]["started"]),
+        "cores_two": sum(r["cpu"] for r in two) / wall,
+        "loadavg": os.getloadavg()[0],
         "resent": again["resent"],
         "twice": again["sends"],
         "failures": [f for r in one + two for f in r["failures"]],
@@ -158,6 +169,11 @@ def show(result: dict[str, Any], guards: int) -> bool:
         f"{guards} guards at once); two instances: {result['two']:.0f} steps/s "
         f"(p50 {', '.join(f'{p:.1f}' for p in result['p50_two'])} ms); "
         f"ratio {result['ratio']:.2f}"
+    )
+    print(
+        f"  CPU: {result['cpu_step_ms']:.1f} ms of this process per step; cores kept busy by "
+        f"dutybot: {result['cores_one']:.2f} (one), {result['cores_two']:.2f} (two); "
+        f"machine load average {result['loadavg']:.1f} on {os.cpu_count()} cores"
     )
     passed = result["ratio"] >= 1.8
     print(f"  {'PASS' if passed else 'FAIL'}  two instances >= 1.8x one: {result['ratio']:.2f}x")

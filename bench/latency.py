@@ -29,8 +29,33 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import itertools
+
 from bench.canned import A1, tiny_png
+from bot.engine.conversation import Engine
+from bot.transports.intake import Intake
 from tests.e2e.harness import running
+
+# Where the time goes: moments of the newest update, stamped by wrappers around the inbox and
+# the engine (the benchmark's own instrumentation, not dutybot's).
+MOMENTS: dict[str, float] = {}
+
+
+def stamp(cls: Any, name: str, before: str, after: str) -> None:
+    original = getattr(cls, name)
+
+    async def wrapped(self: Any, *args: Any, **kwargs: Any) -> Any:
+        MOMENTS[before] = time.monotonic()
+        try:
+            return await original(self, *args, **kwargs)
+        finally:
+            MOMENTS[after] = time.monotonic()
+
+    setattr(cls, name, wrapped)
+
+
+stamp(Intake, "receive", "received", "stored")
+stamp(Engine, "handle", "engine", "engine done")
 
 SHOWING = ("sendMessage", "editMessageText")
 
@@ -51,6 +76,7 @@ async def walk(transport: str, reports: int, rtt: float) -> dict[str, list[float
             api = bot.api
             api.latency = rtt
             felt: dict[str, list[float]] = {"press": [], "say": [], "other": []}
+            parts: dict[str, list[float]] = {}
             for _ in range(reports):
                 for n, (kind, value) in enumerate(A1):
                     start = api.checkpoint()
@@ -62,6 +88,7 @@ async def walk(transport: str, reports: int, rtt: float) -> dict[str, list[float
                         action = lambda: guard.user.send_location(31.2304, 121.4737)  # noqa: E731
                     else:
                         action = lambda n=n: guard.user.send_photo(tiny_png(n))  # noqa: E731
+                    MOMENTS.clear()
                     pressed = time.monotonic()
                     sent = action()
 
@@ -74,7 +101,14 @@ async def walk(transport: str, reports: int, rtt: float) -> dict[str, list[float
                     await bot.finished.wait(ids)
                     bucket = kind if kind in ("press", "say") else "other"
                     felt[bucket].append(shown)
+                    if kind == "press" and len(MOMENTS) == 4:
+                        at = {"pressed": 0.0, **{k: v - pressed for k, v in MOMENTS.items()}}
+                        at["on screen"] = shown
+                        names = list(at)
+                        for a, b in itertools.pairwise(names):
+                            parts.setdefault(f"{a} -> {b}", []).append(at[b] - at[a])
             api.latency = 0.0
+            felt.update({f"  {k}": v for k, v in parts.items()})
             return felt
 
 
@@ -97,6 +131,9 @@ def main() -> None:
         if not values:
             continue
         ms = sorted(v * 1000 for v in values)
+        if kind.startswith("  "):
+            print(f"    {kind.strip():28} median {statistics.median(ms):6.1f} ms")
+            continue
         within = sum(1 for v in values if v <= limit)
         print(
             f"  {kind:5} ({len(ms)}): median {statistics.median(ms):.0f} ms, "
