@@ -28,7 +28,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.canned import first_update_id
-from bench.contenders import FAILURES, Dutybot
+from bench.contenders import FAILURES, Dutybot, watch_failures
 
 HERE = Path(__file__).resolve()
 
@@ -201,6 +201,7 @@ def main() -> None:
     parser.add_argument("--start-at", type=float, default=0.0, help=argparse.SUPPRESS)
     parser.add_argument("--redeliver", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    watch_failures()
     if args.worker:
         asyncio.run(worker(args))
         return

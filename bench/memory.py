@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.canned import OPENING, Guard
-from bench.contenders import FAILURES, Dutybot
+from bench.contenders import FAILURES, Dutybot, watch_failures
 from bot.transports.runner import settle_memory
 
 BASE = 20_000_000
@@ -97,6 +97,7 @@ def main() -> None:
     if args.seed:
         asyncio.run(seed(args.seed, args.conversations))
         return
+    watch_failures()
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/memory.db"
         subprocess.run(

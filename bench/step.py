@@ -12,7 +12,7 @@ contender once, in a rotated order, so that a slow moment of the machine falls o
 
 The Bot API makes no network calls but the libraries serialise every call and validate every
 answer as against Telegram (bench/canned.py). Each dutybot guard walks the whole A1 lost/stolen
-property report (49 steps), again and again.
+property report (53 steps), again and again.
 
 Scenarios: one guard alone; 200 guards interleaved (one update at a time, round robin: 200 open
 reports); a burst of 200 (one update from each at once, one getUpdates batch).
@@ -38,7 +38,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.contenders import FAILURES, Bare, Dutybot
+from bench.contenders import FAILURES, Bare, Dutybot, watch_failures
 from bot.transports.runner import settle_memory
 
 GUARDS = 200
@@ -227,7 +227,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--rounds", type=int, default=4)
-    parser.add_argument("--single", type=int, default=49, help="steps of one guard per round")
+    parser.add_argument("--single", type=int, default=53, help="steps of one guard per round")
     parser.add_argument("--many", type=int, default=400, help="interleaved steps per round")
     parser.add_argument("--pg", help="also on PostgreSQL (a SQLAlchemy URL)")
     parser.add_argument("--no-instances", action="store_true", help="skip bench/instances.py")
@@ -235,6 +235,7 @@ def main() -> None:
         "--normal", action="store_true", help="also dutybot/aiogram on SQLite synchronous=NORMAL"
     )
     args = parser.parse_args()
+    watch_failures()
     results = asyncio.run(run(args))
     ok = report(results, args)
     if args.pg and not args.no_instances:
