@@ -400,7 +400,7 @@ class Guard:
             for message_id in sorted(chat.messages, reverse=True):
                 shown = chat.messages[message_id]
                 for text, data in shown.buttons:
-                    if not _matches(text, label, exact):
+                    if not matches(text, label, exact):
                         continue
                     return {
                         "update_id": next_update_id(),
@@ -425,7 +425,7 @@ class Guard:
         raise NoButton(f"guard {self.id}: no button {label!r} on {chat.last_text[:300]!r}")
 
 
-def _matches(text: str, label: str, exact: bool) -> bool:
+def matches(text: str, label: str, exact: bool) -> bool:
     """A button's label as the guard reads it: itself, or after a tick box or a number."""
     if exact:
         return text == label or text.endswith(" " + label)
