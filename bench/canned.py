@@ -5,8 +5,8 @@ validate every answer exactly as they do against Telegram, and a canned Telegram
   method call with the JSON Telegram would send (a Message, True, a File...). With ``latency``
   it behaves like a real network: a call lands ``latency / 2`` after it was made and is
   answered ``latency / 2`` after that; ``landed`` records when each call reached the chat.
-* :class:`CannedSession` is an aiogram ``BaseSession`` and :class:`CannedRequest` a
-  python-telegram-bot ``BaseRequest`` over it.
+* :class:`CannedSession` is an aiogram ``BaseSession`` over it (bench/canned_ptb.py has
+  python-telegram-bot's ``BaseRequest``, imported only when PTB runs).
 * :class:`Guard` is a person walking the A1 lost/stolen property report through raw updates
   (the JSON Telegram would post), pressing the buttons the bot really sent.
 """
@@ -28,7 +28,6 @@ from aiogram.client.session.base import BaseSession
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import InputFile
-from telegram.request import BaseRequest, RequestData
 
 BOT_ID = 123456
 TOKEN = f"{BOT_ID}:BENCH-canned-token"
@@ -232,48 +231,6 @@ class CannedSession(BaseSession):
         if self.telegram.latency:
             await asyncio.sleep(self.telegram.latency)
         yield self.telegram.download(url)
-
-
-class CannedRequest(BaseRequest):
-    """python-telegram-bot's request without a network: PTB builds the request data (and its
-    JSON or multipart payload) and parses the canned answer as it would Telegram's."""
-
-    def __init__(self, telegram: Telegram) -> None:
-        self.telegram = telegram
-
-    @property
-    def read_timeout(self) -> float | None:
-        return 5.0
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
-    ) -> tuple[int, bytes]:
-        if "/file/bot" in url:
-            if self.telegram.latency:
-                await asyncio.sleep(self.telegram.latency)
-            return 200, self.telegram.download(url)
-        params: dict[str, Any] = {}
-        if request_data is not None:
-            if request_data.contains_files:
-                request_data.multipart_data  # noqa: B018 (built as HTTPXRequest builds it)
-            else:
-                request_data.json_payload  # noqa: B018
-            params = dict(request_data.json_parameters)
-        result = await self.telegram.call(url.rsplit("/", 1)[-1], params)
-        return 200, json.dumps({"ok": True, "result": result}).encode()
 
 
 # --- a guard walking the A1 report through raw updates --------------------------------------

@@ -27,7 +27,7 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.types import CallbackQuery, Message, Update
 from sqlalchemy import event
 
-from bench.canned import TOKEN, CannedRequest, CannedSession, Guard, Telegram, next_update_id
+from bench.canned import TOKEN, CannedSession, Guard, Telegram, next_update_id
 from bot.clock import SystemClock
 from bot.engine.conversation import Engine
 from bot.flows.registry import load_registry
@@ -138,6 +138,7 @@ class Dutybot:
         if self.transport_name == "ptb":
             from telegram.ext import Application
 
+            from bench.canned_ptb import CannedRequest
             from bot.transports.ptb import PtbTransport, Retrying
 
             application = (
