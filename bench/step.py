@@ -54,6 +54,22 @@ class Figures:
     steps: int = 0
 
 
+class Pauses:
+    """The longest pause of the loop for a collection, per generation (``gc.callbacks``)."""
+
+    def __init__(self) -> None:
+        self.longest = [0.0, 0.0, 0.0]
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        generation = info["generation"]
+        took = time.perf_counter() - self._started
+        self.longest[generation] = max(self.longest[generation], took)
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))] * 1000
@@ -134,6 +150,8 @@ async def run(args: argparse.Namespace) -> dict[str, Figures]:
                 await contender.step(0)
             settle_memory()
             collections = [s["collections"] for s in gc.get_stats()]
+            pauses = Pauses()
+            gc.callbacks.append(pauses)
             for r in range(args.rounds):
                 order = contenders[r % len(contenders) :] + contenders[: r % len(contenders)]
                 for contender in order:
@@ -143,10 +161,13 @@ async def run(args: argparse.Namespace) -> dict[str, Figures]:
                     figures.statements += contender.statements - before[0]
                     figures.steps += contender.steps - before[1]
                 print(f"  round {r + 1}/{args.rounds} done", file=sys.stderr)
+            gc.callbacks.remove(pauses)
             after = [s["collections"] for s in gc.get_stats()]
             print(
                 f"  garbage collections during the rounds (gen 0/1/2): "
-                f"{[b - a for a, b in zip(collections, after, strict=True)]}",
+                f"{[b - a for a, b in zip(collections, after, strict=True)]}; longest pause "
+                f"{pauses.longest[0] * 1000:.1f} / {pauses.longest[1] * 1000:.1f} / "
+                f"{pauses.longest[2] * 1000:.1f} ms",
                 file=sys.stderr,
             )
         finally:
