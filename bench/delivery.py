@@ -45,7 +45,7 @@ from bot.storage.migrate import upgrade  # noqa: E402
 from tests.fakes import FakeBotAPI, RateLimits  # noqa: E402
 
 TOKEN = "123456:BENCH-token"
-LIMIT = 30.0
+LIMIT = 30
 
 
 async def seed(db: Database, pings: int, per_alert: int) -> None:

@@ -1,6 +1,6 @@
 """Engine latency: how long one incoming event takes, end to end through the database.
 
-Drives many complete A1 lost/stolen property reports (about 40 events each) through
+Drives many A1 lost/stolen property reports (the guard's part, one event per answer) through
 ``Engine.handle`` and reports per-event latency percentiles and throughput, on SQLite (file, WAL)
 and, when reachable, PostgreSQL. Several guards report at once (``--concurrency``).
 
@@ -13,16 +13,15 @@ import argparse
 import asyncio
 import resource
 import statistics
-import struct
 import sys
 import tempfile
 import time
-import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.canned import A1, matches, tiny_png
 from bot.clock import SystemClock
 from bot.engine.conversation import Engine
 from bot.engine.incoming import Incoming, PhotoIn, Place, UserRef
@@ -34,23 +33,6 @@ from bot.staff import service as staff_service
 from bot.storage.db import Database
 from bot.storage.media import MediaStore
 from bot.storage.migrate import upgrade
-
-
-def tiny_png(seed: int) -> bytes:
-    raw = b"\x00" + bytes([seed % 256] * 3)
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
 
 
 class Guard:
@@ -69,57 +51,26 @@ class Guard:
         await self.send(Incoming.message(self.user, text))
 
     async def press(self, label: str) -> None:
-        for message in reversed(self.last):
-            for row in message.buttons:
-                for button in row:
-                    if button.label == label or button.label.endswith(" " + label):
-                        await self.send(Incoming.press(self.user, button.token))
-                        return
+        for exact in (True, False):
+            for message in reversed(self.last):
+                for row in message.buttons:
+                    for button in row:
+                        if matches(button.label, label, exact):
+                            await self.send(Incoming.press(self.user, button.token))
+                            return
         raise RuntimeError(f"no button {label!r}")
 
     async def report(self, n: int) -> None:
-        await self.say("/start")
-        await self.press("Report an incident")
-        await self.say("wallet stolen")
-        await self.press("Security · Lost or stolen property")
-        await self.press("Stolen")
-        await self.press("Now")
-        for value in ("Zhang San", "owner 1203", "13800000000"):
-            await self.say(value)
-        await self.send(Incoming.location(self.user, Place(31.23, 121.47)))
-        await self.press("Now")
-        await self.press("Yes")
-        await self.say("a man in a cap at 21:50")
-        await self.press("Camera")
-        await self.press("Done")
-        await self.say("left on the sofa for ten minutes")
-        await self.say("black leather wallet")
-        await self.say("3000")
-        await self.send(Incoming.photo(self.user, PhotoIn(data=tiny_png(n))))
-        await self.press("Done")
-        await self.press("Done")
-        await self.press("Skip")
-        await self.press("Yes")
-        await self.press("No")
-        await self.press("Done")
-        await self.press("Now")
-        await self.press("Nobody enters or leaves")
-        await self.press("Nothing is moved, taken away or put in")
-        await self.press("Done")
-        await self.press("Private or indoor area")
-        await self.press("Done")
-        await self.say("Wang Wu")
-        for _ in range(6):
-            await self.press("Skip this detail")
-        await self.press("Done")
-        await self.press("Skip")
-        await self.press("Skip")
-        await self.press("Skip")
-        await self.say("not yet established")
-        await self.press("Done")
-        await self.press("No")
-        await self.press("No")
-        await self.press("Confirm")
+        """The A1 report as bench/canned.py scripts it (the e2e script without the album)."""
+        for kind, value in A1:
+            if kind == "say":
+                await self.say(value)
+            elif kind == "press":
+                await self.press(value)
+            elif kind == "location":
+                await self.send(Incoming.location(self.user, Place(31.23, 121.47)))
+            else:
+                await self.send(Incoming.photo(self.user, PhotoIn(data=tiny_png(n))))
 
 
 async def run(label: str, db: Database, reports: int, concurrency: int) -> None:

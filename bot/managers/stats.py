@@ -2,8 +2,9 @@
 medians by ``ORDER BY … LIMIT 2 OFFSET n/2`` on a count, never by loading the rows.
 
 Drills are left out (cases rehearsed as a drill, and procedures of the ``drills`` group), and
-so are cancelled cases: they are reports nobody carried. Complaints are the cases of the ``complaints`` group; their level
-is the case's classification, their category the answer of a category step.
+so are cancelled cases: they are reports nobody carried. Complaints are the cases of the
+``complaints`` group; their level is the case's classification, their category the answer of a
+category step.
 """
 
 from __future__ import annotations

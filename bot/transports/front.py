@@ -105,9 +105,17 @@ class Front:
         # Nothing is fetched for a stranger: the engine answers them without it.
         known = await self.engine.is_staff(first.user.telegram_id)
         wanted = {r.update_id: f for r in batch if known and (f := self._worth_fetching(r))}
+        # "sending a photo…" shows while the files come: side by side, not a round trip before
+        # them, and done before the answer goes out (it would linger after it otherwise).
+        showing = None
         if wanted:
-            await self._quietly(self.port.chat_action(first.chat_id, "upload_photo"))
-        fetched = await asyncio.gather(*(self.port.download(f) for f in wanted.values()))
+            action = self._quietly(self.port.chat_action(first.chat_id, "upload_photo"))
+            showing = asyncio.create_task(action)
+        try:
+            fetched = await asyncio.gather(*(self.port.download(f) for f in wanted.values()))
+        finally:
+            if showing is not None:
+                await showing
         data = dict(zip(wanted, fetched, strict=True))
         photos = []
         for r in batch:
