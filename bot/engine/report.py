@@ -172,7 +172,8 @@ def save(ctx: Ctx, step: StepBase, value: Any, *, skipped: bool = False) -> None
             ctx.answers_cache[step.id] = None if skipped else value
     if step.actions_on == "answer":
         run_actions(ctx, step, answers_on_path(ctx))
-    if not skipped:  # clocks timed from this answer start; those it fulfils are met
+    if not skipped and step.id in playbook(ctx).clock_steps:
+        # clocks timed from this answer start; those it fulfils are met
         deadlines.step_answered(
             ctx.session, ctx.case, step.id, value, actor_id=ctx.staff_id, now=ctx.now
         )

@@ -127,6 +127,16 @@ class Playbook(Strict):
         }
 
     @cached_property
+    def clock_steps(self) -> frozenset[str]:
+        """Steps whose answer starts a clock (``from:``) or meets one (``until:``)."""
+        found: set[str] = set()
+        for step in self.steps:
+            for action in step.actions:
+                if isinstance(action, DeadlineAction):
+                    found.update(s for s in (action.deadline.until, action.deadline.start) if s)
+        return frozenset(found)
+
+    @cached_property
     def owners(self) -> dict[str, str]:
         """Who answers each step: a role, or :data:`REPORTER`."""
         by_section = {section.id: section.by for section in self.sections}

@@ -71,6 +71,7 @@ def add(
         created_at=now,
     )
     session.add(member)
+    _changed(session)
     session.flush()
     return member
 
@@ -82,6 +83,7 @@ def revoke(session: Session, staff_id: int, now: datetime | None = None) -> Staf
     if member is not None:
         member.active = False
         session.add(member)
+        _changed(session)
         invites.cancel_made_by(session, staff_id, now or datetime.now(UTC))
     return member
 
@@ -113,6 +115,7 @@ def enrol(
     member.site_id = site_id
     member.locale = member.locale or locale
     session.add(member)
+    _changed(session)
     session.flush()
     return member
 
@@ -126,9 +129,22 @@ def admins(session: Session) -> list[Staff]:
     return [m for m in all_staff(session, active_only=True) if "admin" in m.roles]
 
 
+_ACTIVE = "staff.active_at_site"  # session.info: a site's active staff, read once per unit
+
+
 def active_at_site(session: Session, site_id: int) -> list[Staff]:
-    query = select(Staff).where(Staff.site_id == site_id, col(Staff.active).is_(True))
-    return list((session.exec(query.order_by(col(Staff.id)))).all())
+    """The site's active staff, read once per unit of work (an alert asks for them again and
+    again: each level's roles, the rota's holes, the admins to tell); a change to staff in the
+    unit reads them again."""
+    cached: dict[int, list[Staff]] = session.info.setdefault(_ACTIVE, {})
+    if site_id not in cached:
+        query = select(Staff).where(Staff.site_id == site_id, col(Staff.active).is_(True))
+        cached[site_id] = list((session.exec(query.order_by(col(Staff.id)))).all())
+    return list(cached[site_id])
+
+
+def _changed(session: Session) -> None:
+    session.info.pop(_ACTIVE, None)
 
 
 def by_ids(session: Session, ids: list[int]) -> dict[int, Staff]:
@@ -145,6 +161,7 @@ def mark_unreachable(session: Session, staff_id: int, now: datetime) -> bool:
         return False
     member.unreachable_since = now
     session.add(member)
+    _changed(session)
     return True
 
 
@@ -156,5 +173,6 @@ def mark_reachable(session: Session, member: Staff) -> None:
 
 def _update(session: Session, staff_id: int | None, **values: object) -> None:
     """Change a staff row by id (the engine's staff objects are plain copies of the row)."""
+    _changed(session)
     statement = sa_update(STAFF).where(STAFF.c.id == staff_id).values(**values)
     session.connection().execute(statement)
