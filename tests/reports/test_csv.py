@@ -60,7 +60,7 @@ def test_the_month_as_csv_in_chinese(zh: Translator) -> None:
         "示例酒店",
         "2026-11-23 23:05",
         "",
-        "填报中",
+        "进行中",
         "热点",
         "噪音扰民\n（夜间施工）",
     ]

@@ -243,6 +243,6 @@ def test_a_case_with_nothing_but_its_header(zh: Translator) -> None:
     pdf = case_pdf(bare, zh)
     text = text_of(pdf)
     assert "案件报告2611-009夜间巡查" in text
-    assert "状态填报中报告人张三" in text
+    assert "状态进行中报告人张三" in text
     assert "结案时间—" in text
     assert rendered(pdf) == (1, 0)
