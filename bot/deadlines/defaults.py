@@ -16,6 +16,11 @@ from dataclasses import dataclass
 
 from bot.deadlines.specs import DayReading, DeadlineSpec, Kind, Span
 
+
+def N_(text: str) -> str:
+    return text
+
+
 REMIND_FRACTION = 0.8
 
 # Events that start the clocks; the caller maps each to an answered time of the case.
@@ -167,21 +172,21 @@ DEFAULTS: tuple[DefaultClock, ...] = (
         "对应次数：2次、2次、2次、视情形而定",
         "Response rounds: 2, 2, 2, case by case",
         None,
-        unusable="a limit on the number of contacts per level, not a clock",
+        unusable=N_("a limit on the number of contacts per level, not a clock"),
     ),
     DefaultClock(
         "b3_overrun_penalty", 10, "B3", "001:156", 3,
         "超时扣罚：20元、30元、50元、80元",
         "Penalty for an overrun: 20, 30, 50, 80 yuan",
         None,
-        unusable="a penalty for an overrun, not a clock (a report can count overruns)",
+        unusable=N_("a penalty for an overrun, not a clock (a report can count overruns)"),
     ),
     DefaultClock(
         "b3_complaint_box", 11, "B3", "001:154", 3,
         "回访专员每天及时收取投诉箱意见和建议",
         "Collect the complaint box every day",
         None,
-        unusable="a recurring schedule (every day, §9), not a clock started by an event",
+        unusable=N_("a recurring schedule (every day, §9), not a clock started by an event"),
     ),
     # -- B1 业主投诉处理制度, 002:37-43 ★★★ ------------------------------------------------
     DefaultClock(
@@ -205,7 +210,7 @@ DEFAULTS: tuple[DefaultClock, ...] = (
         "一个月内累计三次以上不同投诉人的相同投诉属热点投诉",
         "The same complaint from different people three or more times within a month: hot",
         None,
-        unusable="a rolling count of complainants, not a clock: levels.repeat_rise",
+        unusable=N_("a rolling count of complainants, not a clock: levels.repeat_rise"),
     ),
     # -- B2 ★★★ --------------------------------------------------------------------------------
     DefaultClock(
@@ -213,7 +218,7 @@ DEFAULTS: tuple[DefaultClock, ...] = (
         "每月做出投诉统计",
         "Complaint statistics every month",
         None,
-        unusable="a recurring schedule (every month, §9), not a clock started by an event",
+        unusable=N_("a recurring schedule (every month, §9), not a clock started by an event"),
     ),
     # -- B9 building / property customer service ★★★ / ★★ --------------------------------------
     DefaultClock(
@@ -228,7 +233,7 @@ DEFAULTS: tuple[DefaultClock, ...] = (
         "书面投诉收到后第一时间电话咨询投诉人",
         "Written complaint: phone the complainant at once",
         None,
-        unusable="no number (第一时间: at once)",
+        unusable=N_("no number (第一时间: at once)"),
     ),
     # -- B8 客户投诉管理制度 (客服主任) ★★ ------------------------------------------------------
     DefaultClock(
@@ -270,7 +275,7 @@ DEFAULTS: tuple[DefaultClock, ...] = (
         "需要回复的建议，给客户承诺一定回复期限",
         "Suggestion: promise the customer a reply period",
         None,
-        unusable="no number: the handler promises a period (the complaint playbook asks it)",
+        unusable=N_("no number: the handler promises a period (the complaint playbook asks it)"),
     ),
     # -- B10 客户服务投诉管理制度 ★★ -----------------------------------------------------------
     DefaultClock(
@@ -330,21 +335,21 @@ DEFAULTS: tuple[DefaultClock, ...] = (
         "编号原则：年度、月份、流水编号",
         "Case numbers: year, month, serial",
         None,
-        unusable="the case-number cycle, not a clock (bot/cases/numbering.py)",
+        unusable=N_("the case-number cycle, not a clock (bot/cases/numbering.py)"),
     ),
     DefaultClock(
         "b15_late_arrival", 32, "B15", "000:189", 2,
         "在约定时间迟到半小时以上属一般性投诉",
         "Arriving half an hour or more late for an appointment is a general complaint",
         None,
-        unusable="a classification threshold of B15's own levels, not a clock",
+        unusable=N_("a classification threshold of B15's own levels, not a clock"),
     ),
     DefaultClock(
         "b15_monthly_summary", 33, "B15", "000:189", 2,
         "每月汇总客户投诉情况",
         "Monthly complaint summary",
         None,
-        unusable="a recurring schedule (every month, §9), not a clock started by an event",
+        unusable=N_("a recurring schedule (every month, §9), not a clock started by an event"),
     ),
     # -- B20 ★★ (off-hours rule) -----------------------------------------------------------------
     DefaultClock(
@@ -369,28 +374,28 @@ DEFAULTS: tuple[DefaultClock, ...] = (
         "值班人员负责24小时值班，接收投诉信息",
         "Staff on 24-hour duty receive complaints",
         None,
-        unusable="round-the-clock duty: a rota, not a clock",
+        unusable=N_("round-the-clock duty: a rota, not a clock"),
     ),
     DefaultClock(
         "c4_immediate_report", 46, "C4", "004:77-82", 2,
         "接到投诉后立即上报应急领导小组",
         "Report a complaint to the emergency leading group at once",
         None,
-        unusable="no number (立即: at once); an urgent alert, not a clock",
+        unusable=N_("no number (立即: at once); an urgent alert, not a clock"),
     ),
     DefaultClock(
         "b9_serious_feedback", 47, "B9", "003:446", 2,
         "严重事件第一时间为客户反馈和处理",
         "Serious events: feedback and handling at once",
         None,
-        unusable="no number (第一时间: at once)",
+        unusable=N_("no number (第一时间: at once)"),
     ),
     DefaultClock(
         "b9_serious_deadline", 48, "B9", "003:197", 3,
         "较严重的投诉落实解决措施及职责人，限期进行处理",
         "Serious complaints: measures, owners and a deadline set by the manager",
         None,
-        unusable="no number: the manager sets the deadline (限期) case by case",
+        unusable=N_("no number: the manager sets the deadline (限期) case by case"),
     ),
     # -- §8.4 noise ------------------------------------------------------------------------------
     DefaultClock(
@@ -398,7 +403,7 @@ DEFAULTS: tuple[DefaultClock, ...] = (
         "客户资料必须在20分钟内全部交到助理处",
         "Customer papers to the assistant within 20 minutes",
         None,
-        unusable="a noise document (§8.4: a car dealer's sales rule), not a complaint clock",
+        unusable=N_("a noise document (§8.4: a car dealer's sales rule), not a complaint clock"),
     ),
 )  # fmt: skip
 

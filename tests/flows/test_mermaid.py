@@ -214,3 +214,23 @@ def test_the_text_view_in_both_languages() -> None:
     assert "    仅当 需调看监控 = 是" in zh and "    only when CCTV review needed = yes" in en
     assert "    每人记录:姓名、身份、联系方式" in zh  # short labels, not the hint
     assert "    each person: Name, Status, Contact" in en
+
+
+def test_flows_show_lists_the_rules_clocks_each_with_its_step_or_why_not() -> None:
+    from bot.flows.render import render_text
+
+    b3 = render_text(SHIPPED.get("coordination_order"), reader("en"))
+    assert "The rules' clocks for this procedure (catalog §8.1):" in b3
+    assert (
+        "• Phone the customer 40 minutes later to check progress [001:156]: a deadline of step "
+        "callback_scheduled"
+    ) in b3
+    assert (
+        "• Penalty for an overrun: 20, 30, 50, 80 yuan [001:156]: not a deadline: a penalty for "
+        "an overrun, not a clock (a report can count overruns)"
+    ) in b3
+    complaint = render_text(SHIPPED.get("complaint"), reader("zh"))
+    assert "由定时任务执行:未解决投诉的级别自动升级" in complaint
+    assert "[000:157]: 步骤 inquiry_referred 的时限" in complaint
+    # A procedure whose lines carry no clock of the rules says nothing about them.
+    assert "§8.1" not in render_text(SHIPPED.get("lost_property"), reader("en"))
