@@ -357,7 +357,7 @@ _TIME_WORDS = [
     (re.compile(r"(\d+)\s*小时"), lambda n: timedelta(hours=n)),
     (re.compile(r"(\d+)\s*天"), lambda n: timedelta(days=n)),
 ]
-_FIXED_WORDS = {"一周": timedelta(days=7), "一个月": timedelta(days=30)}
+_FIXED_WORDS = {"一周": timedelta(days=7), "一个月": timedelta(days=30), "当天": timedelta(0)}
 
 
 def _mentioned(text: str) -> set[timedelta]:
