@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlmodel import Session
 
 from bot.clock import Clock
 from bot.inbox import service as inbox
@@ -77,6 +78,25 @@ class Running:
                     self.idle.set()
 
         return job
+
+
+async def drain(
+    db: Database,
+    batch: Callable[[Session], int],
+    *,
+    size: int,
+    on_outbox: Callable[[], None] | None = None,
+) -> int:
+    """Run ``batch`` (one transaction, up to ``size`` rows) until a batch comes back short;
+    the sender is woken after each batch that wrote something. How many rows in all."""
+    total = 0
+    while True:
+        count = await db.run(batch)
+        total += count
+        if count and on_outbox is not None:
+            on_outbox()
+        if count < size:
+            return total
 
 
 def start_scheduler(

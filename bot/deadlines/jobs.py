@@ -31,7 +31,7 @@ from bot.delivery.models import DeliveryKind
 from bot.escalation import service as alerts
 from bot.escalation.chains import ChainStep, EscalationSettings
 from bot.escalation.hours import quiet_until
-from bot.maintenance import Tick
+from bot.maintenance import Tick, drain
 from bot.sites import service as sites
 from bot.sites.models import Site
 from bot.storage.db import Database
@@ -69,14 +69,11 @@ async def fire_due_deadlines(
     on_outbox: Callable[[], None] | None = None,
 ) -> int:
     """Remind and ping every deadline that is due to; how many fired."""
-    total = 0
-    while True:
-        count = await db.run(partial(fire, now=clock.now(), settings=settings, group_of=group_of))
-        total += count
-        if count and on_outbox is not None:
-            on_outbox()
-        if count < BATCH:
-            break
+
+    def batch(session: Session) -> int:
+        return fire(session, now=clock.now(), settings=settings, group_of=group_of)
+
+    total = await drain(db, batch, size=BATCH, on_outbox=on_outbox)
     if total:
         log.info("fired %d deadline reminder(s) or breach(es)", total)
     return total

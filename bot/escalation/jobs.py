@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from functools import partial
 
 from sqlmodel import Session
 
@@ -18,6 +17,7 @@ from bot.cases import service as cases
 from bot.clock import Clock
 from bot.escalation import service as alerts
 from bot.escalation.chains import EscalationSettings
+from bot.maintenance import drain
 from bot.sites import service as sites
 from bot.storage.db import Database
 
@@ -33,14 +33,11 @@ async def climb_due_alerts(
     on_outbox: Callable[[], None] | None = None,
 ) -> int:
     """Advance every due alert once; how many were advanced."""
-    total = 0
-    while True:
-        count = await db.run(partial(climb, now=clock.now(), settings=settings, group_of=group_of))
-        total += count
-        if count and on_outbox is not None:
-            on_outbox()
-        if count < BATCH:
-            break
+
+    def batch(session: Session) -> int:
+        return climb(session, now=clock.now(), settings=settings, group_of=group_of)
+
+    total = await drain(db, batch, size=BATCH, on_outbox=on_outbox)
     if total:
         log.info("advanced %d alert(s)", total)
     return total
