@@ -167,7 +167,9 @@ class Dutybot:
             self.transport,
             self.transport.front.handle,
             several_instances=self.several_instances,
+            carry=True,
         )
+        self.engine.on_committed = self.intake.committed
 
     def _finished(self, ids: Iterable[int]) -> None:
         for update_id in ids:

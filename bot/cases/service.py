@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import JSON, bindparam
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
 from sqlalchemy import update as sa_update
@@ -21,6 +22,7 @@ from bot.cases.models import (
 )
 from bot.cases.numbering import format_number, next_serial, period_of
 from bot.sites.models import Site
+from bot.storage.prepared import Prepared, attached
 
 ANSWERS = Answer.__table__  # type: ignore[attr-defined]
 EVENTS = CaseEvent.__table__  # type: ignore[attr-defined]
@@ -66,11 +68,18 @@ def open_case(
     return case
 
 
+_GET = Prepared(sa_select(CASES).where(CASES.c.id == bindparam("case")))
+
+
 def get(session: Session, case_id: int) -> Case:
-    case = session.get(Case, case_id)
-    if case is None:
+    """The case, part of the session (changes to it are written at the flush)."""
+    known = session.identity_map.get(session.identity_key(Case, case_id))
+    if known is not None:
+        return known  # type: ignore[return-value]
+    found = _GET.mappings(session, case=case_id)
+    if not found:
         raise LookupError(f"no case {case_id}")
-    return case
+    return attached(session, Case, found[0])
 
 
 def by_number(session: Session, site_id: int, number: str) -> Case | None:
@@ -150,9 +159,43 @@ def current_answers(session: Session, case_id: int) -> dict[str, Answer]:
     return {row.step_id: row for row in (session.exec(query)).all()}
 
 
+_VALUES = Prepared(
+    sa_select(ANSWERS.c.step_id, ANSWERS.c.value, ANSWERS.c.skipped).where(
+        ANSWERS.c.case_id == bindparam("case"), ANSWERS.c.superseded_at.is_(None)
+    )
+)
+
+
+def current_values(session: Session, case_id: int) -> dict[str, Any]:
+    """The case's current answers by step: the value, None for a skipped step."""
+    return {
+        step: (None if skipped else value)
+        for step, value, skipped in _VALUES.rows(session, case=case_id)
+    }
+
+
 def answer_history(session: Session, case_id: int) -> list[Answer]:
     query = select(Answer).where(Answer.case_id == case_id).order_by(col(Answer.id))
     return list((session.exec(query)).all())
+
+
+_CURRENT = (
+    (ANSWERS.c.case_id == bindparam("case"))
+    & (ANSWERS.c.step_id == bindparam("step"))
+    & ANSWERS.c.superseded_at.is_(None)
+)
+_PREVIOUS = Prepared(sa_select(ANSWERS.c.value, ANSWERS.c.skipped).where(_CURRENT))
+_SUPERSEDE = Prepared(sa_update(ANSWERS).where(_CURRENT).values(superseded_at=bindparam("now")))
+_ANSWER = Prepared(
+    sa_insert(ANSWERS).values(
+        case_id=bindparam("case"),
+        step_id=bindparam("step"),
+        value=bindparam("value", type_=JSON),
+        skipped=bindparam("skipped"),
+        answered_by=bindparam("actor"),
+        answered_at=bindparam("now"),
+    )
+)
 
 
 def record_answer(
@@ -170,31 +213,22 @@ def record_answer(
     On the per-event path: plain statements on the unit's connection, no ORM bookkeeping.
     """
     assert case.id is not None
-    connection = session.connection()
-    current = (
-        (ANSWERS.c.case_id == case.id)
-        & (ANSWERS.c.step_id == step_id)
-        & ANSWERS.c.superseded_at.is_(None)
-    )
-    previous = connection.execute(
-        sa_select(ANSWERS.c.value, ANSWERS.c.skipped).where(current)
-    ).first()
+    previous = _PREVIOUS.first(session, case=case.id, step=step_id)
     if previous is not None:
-        connection.execute(sa_update(ANSWERS).where(current).values(superseded_at=now))
-    connection.execute(
-        sa_insert(ANSWERS).values(
-            case_id=case.id,
-            step_id=step_id,
-            value=value,
-            skipped=skipped,
-            answered_by=actor_id,
-            answered_at=now,
-        )
+        _SUPERSEDE.run(session, case=case.id, step=step_id, now=now)
+    _ANSWER.run(
+        session,
+        case=case.id,
+        step=step_id,
+        value=value,
+        skipped=skipped,
+        actor=actor_id,
+        now=now,
     )
     kind = "skipped" if skipped else ("answer_changed" if previous is not None else "answered")
     data: dict[str, Any] = {"value": value}
     if previous is not None:
-        data["previous"] = None if previous.skipped else previous.value
+        data["previous"] = None if previous[1] else previous[0]
     add_event(session, case, kind, actor_id=actor_id, step_id=step_id, now=now, data=data)
 
 
@@ -240,6 +274,29 @@ def attachments(session: Session, case_id: int) -> list[Attachment]:
     return list((session.exec(query)).all())
 
 
+_LOCK_CASE = Prepared(
+    sa_select(CASES.c.id).where(CASES.c.id == bindparam("case")).with_for_update()
+)
+_LAST_HASH = Prepared(
+    sa_select(EVENTS.c.hash)
+    .where(EVENTS.c.case_id == bindparam("case"))
+    .order_by(EVENTS.c.id.desc())
+    .limit(1)
+)
+_APPEND = Prepared(
+    sa_insert(EVENTS).values(
+        case_id=bindparam("case"),
+        at=bindparam("at"),
+        actor_id=bindparam("actor"),
+        kind=bindparam("kind"),
+        step_id=bindparam("step"),
+        data=bindparam("data", type_=JSON),
+        prev_hash=bindparam("previous"),
+        hash=bindparam("hash"),
+    )
+)
+
+
 def add_event(
     session: Session,
     case: Case,
@@ -256,18 +313,11 @@ def add_event(
     one case (a guard answering while an alert climbs) never both chain to the same event.
     """
     assert case.id is not None
-    connection = session.connection()
     heads: dict[int, str] = session.info.setdefault("chain_heads", {})
     previous = heads.get(case.id)
     if previous is None:
-        connection.execute(sa_select(CASES.c.id).where(CASES.c.id == case.id).with_for_update())
-        last = connection.execute(
-            sa_select(EVENTS.c.hash)
-            .where(EVENTS.c.case_id == case.id)
-            .order_by(EVENTS.c.id.desc())
-            .limit(1)
-        ).scalar()
-        previous = last or GENESIS
+        _LOCK_CASE.run(session, case=case.id)
+        previous = _LAST_HASH.scalar(session, case=case.id) or GENESIS
     payload = data or {}
     digest = event_hash(
         previous,
@@ -278,17 +328,16 @@ def add_event(
         step_id=step_id,
         data=payload,
     )
-    connection.execute(
-        sa_insert(EVENTS).values(
-            case_id=case.id,
-            at=now,
-            actor_id=actor_id,
-            kind=kind,
-            step_id=step_id,
-            data=payload,
-            prev_hash=previous,
-            hash=digest,
-        )
+    _APPEND.run(
+        session,
+        case=case.id,
+        at=now,
+        actor=actor_id,
+        kind=kind,
+        step=step_id,
+        data=payload,
+        previous=previous,
+        hash=digest,
     )
     heads[case.id] = digest
 

@@ -14,10 +14,11 @@ from sqlalchemy import update as sa_update
 from sqlmodel import Session
 
 from bot.conversations.models import Conversation, ParkedWork
+from bot.storage.prepared import Prepared, loaded
 from bot.storage.upsert import insert_for
 
 TABLE = Conversation.__table__  # type: ignore[attr-defined]
-_LOCK = sa_select(TABLE).where(TABLE.c.staff_id == bindparam("staff")).with_for_update()
+_LOCK = Prepared(sa_select(TABLE).where(TABLE.c.staff_id == bindparam("staff")).with_for_update())
 _FIELDS = (
     "case_id",
     "task_id",
@@ -29,7 +30,7 @@ _FIELDS = (
     "nonce",
     "updated_at",
 )
-_SAVE = (
+_SAVE = Prepared(
     sa_update(TABLE)
     .where(TABLE.c.id == bindparam("conversation"))
     .values({name: bindparam(f"new_{name}") for name in _FIELDS})
@@ -42,9 +43,9 @@ def lock(session: Session, staff_id: int, now: datetime) -> Conversation:
     Almost every event finds the row: one locking read. Only a first contact inserts (racing
     first contacts both insert-or-ignore, then lock the one row).
     """
-    connection = session.connection()
-    row = connection.execute(_LOCK, {"staff": staff_id}).mappings().first()
-    if row is None:
+    found = _LOCK.mappings(session, staff=staff_id)
+    if not found:
+        connection = session.connection()
         statement = (
             insert_for(session, Conversation)
             .values(
@@ -59,23 +60,23 @@ def lock(session: Session, staff_id: int, now: datetime) -> Conversation:
             .on_conflict_do_nothing()
         )
         connection.execute(statement)
-        row = connection.execute(_LOCK, {"staff": staff_id}).mappings().one()
-    return Conversation(**row)
+        found = _LOCK.mappings(session, staff=staff_id)
+    return loaded(Conversation, found[0])
 
 
 def save(session: Session, conversation: Conversation) -> None:
     """Write the conversation back (one statement, at the end of the event)."""
     params = {f"new_{name}": getattr(conversation, name) for name in _FIELDS}
-    session.connection().execute(_SAVE, {"conversation": conversation.id, **params})
+    _SAVE.run(session, conversation=conversation.id, **params)
 
 
-_GET = sa_select(TABLE).where(TABLE.c.staff_id == bindparam("staff"))
+_GET = Prepared(sa_select(TABLE).where(TABLE.c.staff_id == bindparam("staff")))
 
 
 def get(session: Session, staff_id: int) -> Conversation | None:
     """The staff member's conversation as it stands, without locking or creating it."""
-    row = session.connection().execute(_GET, {"staff": staff_id}).mappings().first()
-    return Conversation(**row) if row is not None else None
+    found = _GET.mappings(session, staff=staff_id)
+    return loaded(Conversation, found[0]) if found else None
 
 
 PARKED = ParkedWork.__table__  # type: ignore[attr-defined]

@@ -20,8 +20,7 @@ def stored_answers(ctx: Ctx) -> dict[str, Any]:
     """The case's current answers (None for a skipped step), read once per event."""
     assert ctx.case is not None and ctx.case.id is not None
     if ctx.answers_cache is None:
-        rows = cases.current_answers(ctx.session, ctx.case.id)
-        ctx.answers_cache = {k: (None if r.skipped else r.value) for k, r in rows.items()}
+        ctx.answers_cache = cases.current_values(ctx.session, ctx.case.id)
     return dict(ctx.answers_cache)
 
 

@@ -58,6 +58,9 @@ class Engine:
     chains: EscalationSettings = field(default_factory=EscalationSettings)
     # Called after a transaction that wrote outbox rows has committed (wakes the sender).
     on_outbox: Callable[[], None] | None = None
+    # Called once an event's transaction has committed: its mark (and its arrival, when it
+    # carried one) is durable from then on.
+    on_committed: Callable[[Incoming], None] | None = None
 
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
         """Handle one event. On any error nothing of it is kept and the person is told so.
@@ -80,6 +83,8 @@ class Engine:
                 incoming.user.telegram_id,
             )
             return [self.apology(incoming.user)]
+        if self.on_committed is not None:
+            self.on_committed(incoming)
         if outbox and self.on_outbox is not None:
             self.on_outbox()
         return await made(out)  # files (PDF, CSV, charts) are drawn after the commit

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import JSON, bindparam, delete, func, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from bot.inbox.models import InboxUpdate
+from bot.storage.prepared import Prepared
 from bot.storage.upsert import insert_for
 
 TABLE = InboxUpdate.__table__  # type: ignore[attr-defined]
@@ -42,23 +44,55 @@ def store(
     return fresh
 
 
-def mark_handled(session: Session, source: str, ids: Iterable[int], now: datetime) -> set[int]:
+def _mark_statement(dialect: Any) -> Prepared:
+    statement = (
+        dialect.insert(TABLE)
+        .values(
+            source=bindparam("source"),
+            update_id=bindparam("update_id"),
+            chat_id=bindparam("chat_id"),
+            payload=bindparam("payload", type_=JSON),
+            received_at=bindparam("now"),
+            handled_at=bindparam("now"),
+        )
+        .on_conflict_do_update(
+            index_elements=["source", "update_id"],
+            set_={"handled_at": bindparam("now")},
+            where=TABLE.c.handled_at.is_(None),
+        )
+        .returning(TABLE.c.update_id)
+    )
+    return Prepared(statement)
+
+
+# One upsert per back end (their ON CONFLICT clauses are each dialect's own).
+_MARK = {"sqlite": _mark_statement(sqlite), "postgresql": _mark_statement(postgresql)}
+
+
+def mark_handled(
+    session: Session,
+    source: str,
+    ids: Iterable[int],
+    now: datetime,
+    arrivals: Mapping[int, tuple[int | None, Any]] | None = None,
+) -> set[int]:
     """Mark updates handled, in the transaction that applies their effects; the ids that were
-    not handled before. An id never stored (an event that did not come through the inbox) is
-    recorded as handled, so that a redelivery of it is recognised."""
+    not handled before. An id never stored is stored now, handled: with its chat and payload
+    when ``arrivals`` has them (an update that was not stored on arrival, see
+    bot/transports/intake.py), else bare, so that a redelivery of it is recognised."""
+    mark = _MARK[session.get_bind().dialect.name]
     fresh: set[int] = set()
     for update_id in ids:
-        statement = (
-            insert_for(session, InboxUpdate)
-            .values(source=source, update_id=update_id, received_at=now, handled_at=now)
-            .on_conflict_do_update(
-                index_elements=["source", "update_id"],
-                set_={"handled_at": now},
-                where=TABLE.c.handled_at.is_(None),
-            )
-            .returning(TABLE.c.update_id)
+        chat_id, payload = (arrivals or {}).get(update_id, (None, None))
+        done = mark.first(
+            session,
+            source=source,
+            update_id=update_id,
+            chat_id=chat_id,
+            payload=payload,
+            now=now,
         )
-        if session.exec(statement).first() is not None:  # type: ignore[call-overload]
+        if done is not None:
             fresh.add(update_id)
     return fresh
 

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from bot.sites.models import Site
 from bot.staff import invites
 from bot.staff.models import Staff
+from bot.storage.prepared import Prepared, loaded
 
 
 def by_telegram_id(session: Session, telegram_id: int) -> Staff | None:
@@ -20,7 +21,7 @@ def by_telegram_id(session: Session, telegram_id: int) -> Staff | None:
 
 STAFF = Staff.__table__  # type: ignore[attr-defined]
 SITES = Site.__table__  # type: ignore[attr-defined]
-_WITH_SITE = (
+_WITH_SITE = Prepared(
     sa_select(
         *(column.label(f"staff_{column.name}") for column in STAFF.c),
         *(column.label(f"site_{column.name}") for column in SITES.c),
@@ -33,11 +34,12 @@ _WITH_SITE = (
 def with_site(session: Session, telegram_id: int) -> tuple[Staff, Site] | None:
     """A staff member by Telegram id together with their site, in one query (the first of
     every event: built once, plain objects, no ORM bookkeeping)."""
-    row = session.connection().execute(_WITH_SITE, {"telegram_id": telegram_id}).mappings().first()
-    if row is None:
+    found = _WITH_SITE.mappings(session, telegram_id=telegram_id)
+    if not found:
         return None
-    member = Staff(**{c.name: row[f"staff_{c.name}"] for c in STAFF.c})
-    site = Site(**{c.name: row[f"site_{c.name}"] for c in SITES.c})
+    row = found[0]
+    member = loaded(Staff, {c.name: row[f"staff_{c.name}"] for c in STAFF.c})
+    site = loaded(Site, {c.name: row[f"site_{c.name}"] for c in SITES.c})
     return member, site
 
 

@@ -1,12 +1,16 @@
-"""The durable inbox, transport side: every update is stored before Telegram is told it was
-received, then handled from there, in update-id order per chat.
+"""The durable inbox, transport side: every update is durable before Telegram is told it was
+received, and handled in update-id order per chat.
 
-Polling asks ``getUpdates`` for what comes after the newest stored update and stores each batch
-in one short transaction before the next call moves the offset past it; the webhook stores the
-posted update before answering 200. A process killed at any moment therefore loses nothing
-Telegram considered delivered: at start, what was stored but not handled is handled first. An
-update is marked handled in the same transaction as its effects (``bot/inbox/service.py``), so a
-redelivery, a replay or a second instance never applies it twice.
+Polling asks ``getUpdates`` for what comes after the newest stored update and makes each batch
+durable before the next call moves the offset past it; the webhook does so before answering
+200. Most updates (a press, a typed answer, from a chat with nothing else under way) are
+carried to the engine and stored in the very transaction that applies them: one commit per
+update. The others (a photo to fetch first, a chat still busy, several instances sharing the
+database) are stored in one short transaction first and handled from there. A process killed
+at any moment therefore loses nothing Telegram considered delivered: at start, what was stored
+but not handled is handled first. An update is marked handled in the same transaction as its
+effects (``bot/inbox/service.py``), so a redelivery, a replay or a second instance never
+applies it twice.
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
 from bot.clock import Clock
+from bot.engine.incoming import Arrival, Incoming
 from bot.inbox import service as inbox
 from bot.storage.db import Database
 from bot.transports.port import Received
@@ -48,6 +54,13 @@ def chat_of(data: dict[str, Any]) -> int | None:
 
 
 class Intake:
+    """``carry``: an update that can go straight to the engine (no file to fetch first, its
+    chat idle here, one instance) is not stored on arrival: the engine stores it with its mark,
+    in the one transaction that applies it (see :class:`bot.engine.incoming.Arrival`), and
+    ``receive`` returns once that has committed. The owner wires the engine's
+    ``on_committed`` to :meth:`committed`. Either way an update is durable before ``receive``
+    returns, which is when Telegram is told it was received."""
+
     def __init__(
         self,
         db: Database,
@@ -56,6 +69,7 @@ class Intake:
         handle: Callable[[Received], Any],
         *,
         several_instances: bool = False,
+        carry: bool = False,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -63,19 +77,91 @@ class Intake:
         self.handle = handle
         # With a webhook, another instance may hold an earlier update of the same chat.
         self.several_instances = several_instances
+        self.carry = carry and not several_instances
         self._inflight: set[int] = set()
+        self._busy_chats: dict[int, int] = {}
+        self._carried: dict[int, tuple[dict[str, Any], asyncio.Future[None]]] = {}
         self._gates: dict[int, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
 
     async def receive(self, batch: Sequence[dict[str, Any]]) -> None:
-        """Store updates durably (returns once committed), then start handling the new ones."""
+        """Make updates durable (returns once committed) and start handling the new ones."""
         valid = [u for u in batch if fits(u.get("update_id"))]
-        items = [(int(u["update_id"]), chat_of(u), u) for u in valid]
-        if not items:
+        if not valid:
             return
-        now = self.clock.now()
-        fresh = set(await self.db.run(lambda s: inbox.store(s, SOURCE, items, now)))
-        await self.dispatch([u for u in valid if u["update_id"] in fresh])
+        ordered = sorted(valid, key=lambda u: int(u["update_id"]))
+        carried: list[tuple[dict[str, Any], Received]] = []
+        if self.carry:
+            chats: set[int | None] = set()
+            for data in ordered:
+                received = self._direct(data, chats)
+                if received is not None:
+                    carried.append((data, received))
+        taken = {r.update_id for _, r in carried}
+        rest = [u for u in ordered if int(u["update_id"]) not in taken]
+        fresh: set[int] = set()
+        if rest:
+            items = [(int(u["update_id"]), chat_of(u), u) for u in rest]
+            now = self.clock.now()
+            fresh = set(await self.db.run(lambda s: inbox.store(s, SOURCE, items, now)))
+        durable = [self._carry(data, received) for data, received in carried]
+        await self.dispatch([u for u in rest if u["update_id"] in fresh])
+        if durable:
+            await asyncio.gather(*durable)
+
+    def _direct(self, data: dict[str, Any], chats: set[int | None]) -> Received | None:
+        """The update, read, when it can be carried to the engine unstored (see the class);
+        ``chats`` are those seen earlier in the batch, whose later updates wait their turn."""
+        update_id = int(data["update_id"])
+        chat = chat_of(data)
+        if chat is None or chat in chats or update_id in self._inflight:
+            return None
+        chats.add(chat)
+        if self._busy_chats.get(chat):
+            return None  # behind an update of its chat: stored, and handled in its turn
+        try:
+            received = self.reader.parse(data)
+        except Exception:
+            return None  # read again (and logged) on the stored path
+        if received is None or received.incoming is None or received.file is not None:
+            return None
+        if received.chat_id != chat:
+            return None
+        return received
+
+    def _carry(self, data: dict[str, Any], received: Received) -> asyncio.Future[None]:
+        incoming = received.incoming
+        assert incoming is not None
+        arrival = Arrival(received.chat_id, data)
+        received = replace(received, incoming=replace(incoming, arrival=arrival))
+        durable = asyncio.get_running_loop().create_future()
+        self._carried[received.update_id] = (data, durable)
+        self._inflight.add(received.update_id)
+        self._start(received)
+        return durable
+
+    def committed(self, incoming: Incoming) -> None:
+        """The engine committed an event's transaction: a carried update is durable now."""
+        if incoming.arrival is None or incoming.event_id is None:
+            return
+        carried = self._carried.pop(incoming.event_id, None)
+        if carried is not None and not carried[1].done():
+            carried[1].set_result(None)
+
+    async def _store_uncommitted(self, update_id: int) -> None:
+        """A carried update the engine did not commit (it failed, or took no transaction):
+        stored now as received, not handled, like any other."""
+        carried = self._carried.pop(update_id, None)
+        if carried is None:
+            return
+        data, durable = carried
+        try:
+            item = [(update_id, chat_of(data), data)]
+            now = self.clock.now()
+            await self.db.run(lambda s: inbox.store(s, SOURCE, item, now))
+        finally:
+            if not durable.done():
+                durable.set_result(None)
 
     async def replay(self) -> int:
         """At start: what was stored but not handled (the process died first), in order."""
@@ -90,8 +176,8 @@ class Intake:
         return await self.db.run(lambda s: inbox.last_update_id(s, SOURCE))
 
     async def dispatch(self, updates: Sequence[dict[str, Any]], *, gated: bool = True) -> None:
-        """Hand updates to the front end in update-id order (its per-chat lock keeps that
-        order); those that never reach the engine are set aside as handled."""
+        """Hand stored updates to the front end in update-id order (its per-chat lock keeps
+        that order); those that never reach the engine are set aside as handled."""
         aside: list[int] = []
         for data in sorted(updates, key=lambda u: int(u["update_id"])):
             update_id = int(data["update_id"])
@@ -117,9 +203,20 @@ class Intake:
             )
 
     def _start(self, received: Received) -> None:
+        chat = received.chat_id
+        self._busy_chats[chat] = self._busy_chats.get(chat, 0) + 1
         task = asyncio.create_task(self._run(received))
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+
+        def done(task: asyncio.Task[Any]) -> None:
+            self._tasks.discard(task)
+            left = self._busy_chats.get(chat, 1) - 1
+            if left > 0:
+                self._busy_chats[chat] = left
+            else:
+                self._busy_chats.pop(chat, None)
+
+        task.add_done_callback(done)
 
     async def _run(self, received: Received) -> None:
         try:
@@ -127,7 +224,11 @@ class Intake:
         except Exception:  # the front end catches what it can; this is a last resort
             log.exception("update %s failed", received.update_id)
         finally:
-            self._inflight.discard(received.update_id)
+            try:
+                if received.update_id in self._carried:
+                    await self._store_uncommitted(received.update_id)
+            finally:
+                self._inflight.discard(received.update_id)
 
     def _gate(self, received: Received) -> None:
         """Several instances: start the update once earlier updates of its chat, stored by any

@@ -119,7 +119,9 @@ async def serve(
             transport,
             transport.front.handle,
             several_instances=tg.mode == "webhook",
+            carry=True,
         )
+        app.engine.on_committed = intake.committed
         await intake.replay()  # what was stored but not handled before a stop or a crash
         settle_memory()
         log.info("@%s via %s, %s", app.engine.bot_username, tg.transport, tg.mode)

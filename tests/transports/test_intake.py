@@ -16,6 +16,7 @@ from bot.engine.incoming import Incoming, UserRef
 from bot.inbox.models import InboxUpdate
 from bot.storage.db import Database
 from bot.transports import intake as intake_module
+from bot.transports.chats import ChatLocks
 from bot.transports.intake import Intake, chat_of
 from bot.transports.port import Received
 from tests.conftest import START
@@ -159,3 +160,108 @@ def test_the_chat_of_an_update_is_read_from_the_json() -> None:
     assert chat_of(press) == -100
     assert chat_of({"update_id": 3}) is None
     assert chat_of({"update_id": 4, "message": {"chat": {"id": 2**70}}}) is None
+
+
+@dataclass
+class Carrier:
+    """Handles an update as the engine does when the intake carries it: its mark, with the
+    update itself, in one transaction; then tells the intake it committed. ``fail`` ids raise
+    instead (the engine's transaction rolled back)."""
+
+    db: Database
+    order: list[int] = field(default_factory=list)
+    fail: set[int] = field(default_factory=set)
+    intake: Intake | None = None
+
+    async def __call__(self, received: Received) -> None:
+        from bot.inbox import service as inbox
+
+        incoming = received.incoming
+        assert incoming is not None and self.intake is not None
+        if received.update_id in self.fail:
+            raise RuntimeError("the engine failed")
+        arrival = incoming.arrival
+        kept = {} if arrival is None else {received.update_id: (arrival.chat_id, arrival.payload)}
+        fresh = await self.db.run(
+            lambda s: inbox.mark_handled(s, "telegram", [received.update_id], START, kept)
+        )
+        if fresh:  # the engine applies what it had not seen, and ignores a redelivery
+            self.order.append(received.update_id)
+        self.intake.committed(incoming)
+
+
+def carrying(db: Database, handler: Carrier) -> Intake:
+    intake = Intake(db, FrozenClock(START), TextReader(), handler, carry=True)
+    handler.intake = intake
+    return intake
+
+
+async def test_a_carried_update_is_stored_with_its_mark_in_one_transaction(
+    db: Database,
+) -> None:
+    handler = Carrier(db)
+    intake = carrying(db, handler)
+    units = 0
+    run = db.run
+
+    async def counted(work: Any) -> Any:
+        nonlocal units
+        units += 1
+        return await run(work)
+
+    db.run = counted  # type: ignore[method-assign]
+    await intake.receive([update(60, 5), update(61, 6)])
+    # Durable when receive returns (Telegram is told then), without a storing transaction.
+    stored = rows(db)
+    assert set(stored) == {60, 61} and units == 2
+    assert stored[60].payload == update(60, 5) and stored[60].chat_id == 5
+    assert all(r.handled_at is not None for r in stored.values())
+    await intake.receive([update(60, 5)])  # Telegram sends it again: applied once
+    await settle(intake)
+    assert sorted(handler.order) == [60, 61]  # two chats: side by side on PostgreSQL
+
+
+async def test_a_carried_update_the_engine_failed_on_is_stored_and_replayed(
+    db: Database,
+) -> None:
+    handler = Carrier(db, fail={70})
+    intake = carrying(db, handler)
+    await intake.receive([update(70, 5)])
+    stored = rows(db)
+    assert stored[70].payload == update(70, 5) and stored[70].handled_at is None
+    await settle(intake)
+    handler.fail.clear()
+    restarted = carrying(db, handler)
+    assert await restarted.replay() == 1
+    await settle(restarted)
+    assert handler.order == [70] and rows(db)[70].handled_at is not None
+
+
+async def test_a_busy_chats_update_is_stored_first_and_waits_its_turn(db: Database) -> None:
+    """Chat 5 still has update 80 under way: 81 of the same chat is stored on arrival (and
+    handled after 80), while 82 of an idle chat is carried."""
+    gate = asyncio.Event()
+    order: list[int] = []
+    handler = Carrier(db, order)
+
+    locks = ChatLocks()  # the front end's: one chat's updates one at a time, in turn
+
+    async def slow_first(received: Received) -> None:
+        async with locks.hold(received.chat_id):
+            if received.update_id == 80:
+                await gate.wait()
+            await handler(received)
+
+    intake = Intake(db, FrozenClock(START), TextReader(), slow_first, carry=True)
+    handler.intake = intake
+    receiving = asyncio.create_task(intake.receive([update(80, 5)]))
+    await asyncio.sleep(0.05)
+    assert not receiving.done()  # not durable yet: Telegram is not told
+    await intake.receive([update(81, 5), update(82, 9)])
+    assert set(rows(db)) == {81, 82}
+    assert rows(db)[81].handled_at is None  # stored, waiting for 80
+    gate.set()
+    await receiving
+    await settle(intake)
+    assert order.index(80) < order.index(81)
+    assert all(r.handled_at is not None for r in rows(db).values())
