@@ -21,12 +21,8 @@ def first_time(session: Session, incoming: Incoming, now: datetime) -> Incoming 
     ids.discard(None)
     if not ids:
         return incoming
-    arrival = incoming.arrival
-    kept = {}
-    if arrival is not None and incoming.event_id is not None:
-        kept[incoming.event_id] = (arrival.chat_id, arrival.payload)
     fresh = inbox.mark_handled(
-        session, incoming.source, sorted(i for i in ids if i is not None), now, kept
+        session, incoming.source, sorted(i for i in ids if i is not None), now
     )
     if not fresh:
         return None

@@ -47,15 +47,6 @@ class Place:
 
 
 @dataclass(frozen=True)
-class Arrival:
-    """The transport event itself, when it was not stored on arrival: it is stored with the
-    event's mark, in the transaction that applies its effects (one commit, not two)."""
-
-    chat_id: int | None
-    payload: object
-
-
-@dataclass(frozen=True)
 class Incoming:
     user: UserRef
     kind: Kind
@@ -72,7 +63,6 @@ class Incoming:
     # (only presses on pings sent to the group are taken from there).
     private: bool = True
     chat_id: int | None = None  # the group's chat id when not private
-    arrival: Arrival | None = None
 
     @classmethod
     def message(cls, user: UserRef, text: str, **kw: object) -> Incoming:

@@ -14,10 +14,12 @@ from bot.storage.types import utc_field
 class InboxUpdate(SQLModel, table=True):
     """One update of a transport (Telegram's ``update_id``).
 
-    Stored in a short transaction before the update is confirmed to Telegram (before the next
-    ``getUpdates`` offset moves past it, before the webhook's 200), handled from here, and marked
-    handled in the same transaction as its effects: an update is acted on once, across
-    restarts, redeliveries and instances. What was stored but not handled is handled at start.
+    Durable before the update is confirmed to Telegram (before the next ``getUpdates`` offset
+    moves past it, before the webhook's 200): stored in a short transaction and handled from
+    here, or, carried straight to the engine, recorded as handled by the transaction that
+    applies it. Marked handled in the same transaction as its effects: an update is acted on
+    once, across restarts, redeliveries and instances. What was stored but not handled is
+    handled at start.
     """
 
     __tablename__ = "inbox"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, bindparam, delete, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -50,8 +50,6 @@ def _mark_statement(dialect: Any) -> Prepared:
         .values(
             source=bindparam("source"),
             update_id=bindparam("update_id"),
-            chat_id=bindparam("chat_id"),
-            payload=bindparam("payload", type_=JSON),
             received_at=bindparam("now"),
             handled_at=bindparam("now"),
         )
@@ -69,30 +67,15 @@ def _mark_statement(dialect: Any) -> Prepared:
 _MARK = {"sqlite": _mark_statement(sqlite), "postgresql": _mark_statement(postgresql)}
 
 
-def mark_handled(
-    session: Session,
-    source: str,
-    ids: Iterable[int],
-    now: datetime,
-    arrivals: Mapping[int, tuple[int | None, Any]] | None = None,
-) -> set[int]:
+def mark_handled(session: Session, source: str, ids: Iterable[int], now: datetime) -> set[int]:
     """Mark updates handled, in the transaction that applies their effects; the ids that were
-    not handled before. An id never stored is stored now, handled: with its chat and payload
-    when ``arrivals`` has them (an update that was not stored on arrival, see
-    bot/transports/intake.py), else bare, so that a redelivery of it is recognised."""
+    not handled before. An id never stored (an update the intake carried straight to the
+    engine, an event that did not come through the inbox) is recorded as handled, so that a
+    redelivery of it is recognised; nothing of it is needed again."""
     mark = _MARK[session.get_bind().dialect.name]
     fresh: set[int] = set()
     for update_id in ids:
-        chat_id, payload = (arrivals or {}).get(update_id, (None, None))
-        done = mark.first(
-            session,
-            source=source,
-            update_id=update_id,
-            chat_id=chat_id,
-            payload=payload,
-            now=now,
-        )
-        if done is not None:
+        if mark.first(session, source=source, update_id=update_id, now=now) is not None:
             fresh.add(update_id)
     return fresh
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, union
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from bot.rota import schedule
 from bot.rota.models import RotaShift, RotaSwap
 from bot.sites.models import Site
+from bot.storage.prepared import Prepared
 
 
 def add_shifts(
@@ -100,10 +102,22 @@ def swaps(
     return list((session.exec(query)).all())
 
 
+_SHIFTS = RotaShift.__table__  # type: ignore[attr-defined]
+_SWAPS = RotaSwap.__table__  # type: ignore[attr-defined]
+_ROTA_ROLES = Prepared(
+    union(
+        sa_select(_SHIFTS.c.role).where(_SHIFTS.c.site_id == bindparam("site")),
+        sa_select(_SWAPS.c.role).where(
+            _SWAPS.c.site_id == bindparam("site"), _SWAPS.c.ends_at > bindparam("now")
+        ),
+    )
+)
+
+
 def rota_roles(session: Session, site_id: int, *, now: datetime) -> set[str]:
-    """Roles the site runs a rota for (a weekly shift or a current or future swap)."""
-    weekly = {row.role for row in shifts(session, site_id)}
-    return weekly | {row.role for row in swaps(session, site_id, after=now)}
+    """Roles the site runs a rota for (a weekly shift or a current or future swap); asked on
+    every alert's step, so one prepared query."""
+    return {role for (role,) in _ROTA_ROLES.rows(session, site=site_id, now=now)}
 
 
 def on_duty(session: Session, site: Site, role: str, at: datetime) -> list[int]:

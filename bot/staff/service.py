@@ -131,6 +131,11 @@ def admins(session: Session) -> list[Staff]:
     return [m for m in all_staff(session, active_only=True) if "admin" in m.roles]
 
 
+_ACTIVE_AT_SITE = Prepared(
+    sa_select(STAFF)
+    .where(STAFF.c.site_id == bindparam("site"), STAFF.c.active.is_(True))
+    .order_by(STAFF.c.id)
+)
 _ACTIVE = "staff.active_at_site"  # session.info: a site's active staff, read once per unit
 
 
@@ -140,8 +145,8 @@ def active_at_site(session: Session, site_id: int) -> list[Staff]:
     unit reads them again."""
     cached: dict[int, list[Staff]] = session.info.setdefault(_ACTIVE, {})
     if site_id not in cached:
-        query = select(Staff).where(Staff.site_id == site_id, col(Staff.active).is_(True))
-        cached[site_id] = list((session.exec(query.order_by(col(Staff.id)))).all())
+        rows = _ACTIVE_AT_SITE.mappings(session, site=site_id)
+        cached[site_id] = [loaded(Staff, row) for row in rows]
     return list(cached[site_id])
 
 

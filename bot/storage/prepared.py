@@ -77,7 +77,7 @@ class Prepared:
         return made
 
     def _execute(self, session: Session, params: Mapping[str, Any]) -> tuple[Any, _Compiled]:
-        connection: Connection = session.connection()
+        connection, driver = _connection(session)
         compiled = self._compiled(connection.dialect)
         values = {**compiled.defaults, **params} if compiled.defaults else dict(params)
         for name, convert in compiled.binds.items():
@@ -88,7 +88,7 @@ class Prepared:
             if compiled.positional is None
             else tuple(values[name] for name in compiled.positional)
         )
-        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor = driver.cursor()
         sql = compiled.sql
         if connection._has_events or connection.engine._has_events:
             connection.dispatch.before_cursor_execute(connection, cursor, sql, bound, None, False)
@@ -121,12 +121,26 @@ class Prepared:
 
     def mappings(self, session: Session, **params: Any) -> list[dict[str, Any]]:
         """Its rows as dictionaries by column name."""
-        columns = self._compiled(session.connection().dialect).columns
+        columns = self._compiled(_connection(session)[0].dialect).columns
         return [dict(zip(columns, row, strict=True)) for row in self.rows(session, **params)]
 
     def scalar(self, session: Session, **params: Any) -> Any:
         row = self.first(session, **params)
         return None if row is None else row[0]
+
+
+def _connection(session: Session) -> tuple[Connection, Any]:
+    """The session's connection in its current transaction, and the driver's connection under
+    it (kept in ``session.info`` for the transaction: asking the session costs more than most
+    statements)."""
+    transaction = session.get_transaction()
+    known = session.info.get("prepared_connection")
+    if known is not None and known[0] is transaction and transaction is not None:
+        return known[1], known[2]
+    connection = session.connection()
+    driver = connection.connection.dbapi_connection
+    session.info["prepared_connection"] = (session.get_transaction(), connection, driver)
+    return connection, driver
 
 
 _CONFIGURED: list[bool] = []

@@ -4,13 +4,13 @@ received, and handled in update-id order per chat.
 Polling asks ``getUpdates`` for what comes after the newest stored update and makes each batch
 durable before the next call moves the offset past it; the webhook does so before answering
 200. Most updates (a press, a typed answer, from a chat with nothing else under way) are
-carried to the engine and stored in the very transaction that applies them: one commit per
-update. The others (a photo to fetch first, a chat still busy, several instances sharing the
-database) are stored in one short transaction first and handled from there. A process killed
-at any moment therefore loses nothing Telegram considered delivered: at start, what was stored
-but not handled is handled first. An update is marked handled in the same transaction as its
-effects (``bot/inbox/service.py``), so a redelivery, a replay or a second instance never
-applies it twice.
+carried straight to the engine, whose transaction records them as handled with their effects:
+one commit per update, and nothing to replay. The others (a photo to fetch first, a chat
+still busy, several instances sharing the database) are stored in one short transaction
+first and handled from there. A process killed at any moment therefore loses nothing
+Telegram considered delivered: at start, what was stored but not handled is handled first. An
+update is marked handled in the same transaction as its effects (``bot/inbox/service.py``), so
+a redelivery, a replay or a second instance never applies it twice.
 """
 
 from __future__ import annotations
@@ -18,11 +18,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import Any, Protocol
 
 from bot.clock import Clock
-from bot.engine.incoming import Arrival, Incoming
+from bot.engine.incoming import Incoming
 from bot.inbox import service as inbox
 from bot.storage.db import Database
 from bot.transports.port import Received
@@ -55,9 +54,9 @@ def chat_of(data: dict[str, Any]) -> int | None:
 
 class Intake:
     """``carry``: an update that can go straight to the engine (no file to fetch first, its
-    chat idle here, one instance) is not stored on arrival: the engine stores it with its mark,
-    in the one transaction that applies it (see :class:`bot.engine.incoming.Arrival`), and
-    ``receive`` returns once that has committed. The owner wires the engine's
+    chat idle here, one instance) is not stored on arrival: the engine records it as handled
+    in the one transaction that applies it, and ``receive`` returns once that has committed
+    (if the engine does not commit it, it is stored as received then). The owner wires the engine's
     ``on_committed`` to :meth:`committed`. Either way an update is durable before ``receive``
     returns, which is when Telegram is told it was received."""
 
@@ -130,10 +129,6 @@ class Intake:
         return received
 
     def _carry(self, data: dict[str, Any], received: Received) -> asyncio.Future[None]:
-        incoming = received.incoming
-        assert incoming is not None
-        arrival = Arrival(received.chat_id, data)
-        received = replace(received, incoming=replace(incoming, arrival=arrival))
         durable = asyncio.get_running_loop().create_future()
         self._carried[received.update_id] = (data, durable)
         self._inflight.add(received.update_id)
@@ -142,7 +137,7 @@ class Intake:
 
     def committed(self, incoming: Incoming) -> None:
         """The engine committed an event's transaction: a carried update is durable now."""
-        if incoming.arrival is None or incoming.event_id is None:
+        if incoming.event_id is None or incoming.source != SOURCE:
             return
         carried = self._carried.pop(incoming.event_id, None)
         if carried is not None and not carried[1].done():
