@@ -38,6 +38,7 @@ from aiogram.types import (
     ReplyKeyboardRemove,
     Update,
 )
+from aiogram.types.base import TelegramObject
 
 from bot.delivery.port import Flood, Rejected, Transient, Unreachable
 from bot.transports import updates
@@ -66,12 +67,35 @@ def download_delay(exc: BaseException, attempt: int) -> float | None:
     return retry_delay(exc, attempt)
 
 
+class Sent(TelegramObject):
+    """What dutybot reads of a message it sent or edited: its id. Telegram echoes the whole
+    message back, keyboard and all, and aiogram's ``Message`` would validate every button of
+    it into an object on each send; the rest is kept unvalidated (aiogram's objects allow
+    extra fields)."""
+
+    message_id: int
+
+
+class SendQuestion(methods.SendMessage):
+    """``sendMessage``, answered with a :class:`Sent`."""
+
+    __returning__ = Sent  # type: ignore[assignment]
+
+
+class EditQuestion(methods.EditMessageText):
+    """``editMessageText``, answered with a :class:`Sent` (or True for an inline message)."""
+
+    __returning__ = Sent | bool  # type: ignore[assignment]
+
+
 # aiogram builds Response[T] for every answer; pydantic keeps parametrised classes only weakly,
 # so once the collector frees one the next answer rebuilds it (milliseconds each). Holding the
 # classes of the methods dutybot calls keeps them built.
 _RESPONSE_CLASSES = [
     Response[method.__returning__]  # type: ignore[name-defined]
     for method in (
+        SendQuestion,
+        EditQuestion,
         methods.SendMessage,
         methods.EditMessageText,
         methods.AnswerCallbackQuery,
@@ -159,6 +183,18 @@ async def _one_attempt() -> AsyncIterator[None]:
         ONE_ATTEMPT.reset(token)
 
 
+def _send(chat_id: int, html: str, markup: Any) -> SendQuestion:
+    fields: dict[str, Any] = {"reply_markup": markup}  # aiogram's stubs list every field
+    return SendQuestion(chat_id=chat_id, text=html, parse_mode="HTML", **fields)
+
+
+def _edit(chat_id: int, message_id: int, html: str, rows: Rows) -> EditQuestion:
+    fields: dict[str, Any] = {"reply_markup": _inline(rows)}
+    return EditQuestion(
+        text=html, chat_id=chat_id, message_id=message_id, parse_mode="HTML", **fields
+    )
+
+
 def _media(photo: PhotoFile, index: int) -> Any:
     if photo.file_id:
         return photo.file_id
@@ -172,21 +208,13 @@ class AiogramPort:
 
     async def post(self, chat_id: int, html: str, rows: Rows) -> int:
         async with _one_attempt():
-            sent = await self.bot.send_message(
-                chat_id, html, parse_mode="HTML", reply_markup=_inline(rows)
-            )
+            sent = await self.bot(_send(chat_id, html, _inline(rows)))
         return sent.message_id
 
     async def amend(self, chat_id: int, message_id: int, html: str, rows: Rows) -> None:
         try:
             async with _one_attempt():
-                await self.bot.edit_message_text(
-                    text=html,
-                    chat_id=chat_id,
-                    message_id=message_id,
-                    parse_mode="HTML",
-                    reply_markup=_inline(rows),
-                )
+                await self.bot(_edit(chat_id, message_id, html, rows))
         except Rejected as exc:
             if "not modified" not in str(exc).lower():
                 raise
@@ -215,20 +243,12 @@ class AiogramPort:
         await self.bot.send_photo(chat_id, photo, caption=caption or None, parse_mode=None)
 
     async def send(self, chat_id: int, html: str, keyboard: Keyboard) -> int:
-        sent = await self.bot.send_message(
-            chat_id, html, parse_mode="HTML", reply_markup=_markup(keyboard)
-        )
+        sent = await self.bot(_send(chat_id, html, _markup(keyboard)))
         return sent.message_id
 
     async def edit(self, chat_id: int, message_id: int, html: str, rows: Rows) -> None:
         try:
-            await self.bot.edit_message_text(
-                text=html,
-                chat_id=chat_id,
-                message_id=message_id,
-                parse_mode="HTML",
-                reply_markup=_inline(rows),
-            )
+            await self.bot(_edit(chat_id, message_id, html, rows))
         except TelegramBadRequest as exc:
             raise EditRefused("not modified" in exc.message.lower()) from exc
 
