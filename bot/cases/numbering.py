@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import bindparam
 from sqlmodel import Session
 
 from bot.cases.models import CaseCounter
-from bot.storage.upsert import insert_for
+from bot.storage.prepared import Prepared
 
 
 def period_of(instant: datetime, timezone: str) -> str:
@@ -23,12 +24,19 @@ def format_number(period: str, serial: int) -> str:
     return f"{period}-{serial:03d}"
 
 
+COUNTERS = CaseCounter.__table__  # type: ignore[attr-defined]
+_NEXT = Prepared(
+    lambda insert: (
+        insert(COUNTERS)
+        .values(site_id=bindparam("site"), period=bindparam("period"), last=1)
+        .on_conflict_do_update(
+            index_elements=["site_id", "period"], set_={"last": COUNTERS.c.last + 1}
+        )
+        .returning(COUNTERS.c.last)
+    )
+)
+
+
 def next_serial(session: Session, site_id: int, period: str) -> int:
     """Atomically take the next serial for a site and month (an upsert, safe under concurrency)."""
-    insert = insert_for(session, CaseCounter).values(site_id=site_id, period=period, last=1)
-    statement = insert.on_conflict_do_update(
-        index_elements=["site_id", "period"],
-        set_={"last": CaseCounter.__table__.c.last + 1},  # type: ignore[attr-defined]
-    ).returning(CaseCounter.__table__.c.last)  # type: ignore[attr-defined]
-    result = session.exec(statement)  # type: ignore[call-overload]
-    return int(result.scalar_one())
+    return int(_NEXT.scalar(session, site=site_id, period=period))

@@ -22,7 +22,7 @@ from bot.cases.models import (
 )
 from bot.cases.numbering import format_number, next_serial, period_of
 from bot.sites.models import Site
-from bot.storage.prepared import Prepared, attached
+from bot.storage.prepared import Prepared, attached, inserted
 
 ANSWERS = Answer.__table__  # type: ignore[attr-defined]
 EVENTS = CaseEvent.__table__  # type: ignore[attr-defined]
@@ -55,8 +55,7 @@ def open_case(
         opened_at=now,
         updated_at=now,
     )
-    session.add(case)
-    session.flush()
+    inserted(session, case)
     add_event(
         session,
         case,

@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import JSON, bindparam, or_, update
 from sqlmodel import Session, col, select
 
 from bot.delivery.models import Delivery, DeliveryKind, DeliveryStatus
-from bot.storage.upsert import insert_for
+from bot.storage.prepared import Prepared
 
 # Long enough for a claimed batch to go out under the rate limits (60 rows at 29/s ≈ 2 s).
 LEASE = timedelta(seconds=30)
@@ -20,6 +20,33 @@ LEASE = timedelta(seconds=30)
 def new_secret() -> str:
     """Eight URL-safe characters (48 bits): what makes a delivery's buttons unforgeable."""
     return secrets.token_urlsafe(6)
+
+
+_DELIVERIES = Delivery.__table__  # type: ignore[attr-defined]
+_ENQUEUE = Prepared(
+    lambda insert: (
+        insert(_DELIVERIES)
+        .values(
+            key=bindparam("key"),
+            site_id=bindparam("site_id"),
+            case_id=bindparam("case_id"),
+            alert_id=bindparam("alert_id"),
+            staff_id=bindparam("staff_id"),
+            chat_id=bindparam("chat_id"),
+            kind=bindparam("kind"),
+            message=bindparam("message"),
+            params=bindparam("params", type_=JSON),
+            status=str(DeliveryStatus.PENDING),
+            attempts=0,
+            next_at=bindparam("due"),
+            needs_edit=False,
+            secret=bindparam("secret"),
+            created_at=bindparam("now"),
+        )
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(_DELIVERIES.c.id)
+    )
+)
 
 
 def enqueue(
@@ -39,32 +66,21 @@ def enqueue(
 ) -> int | None:
     """Write one message for one recipient; None when a row with this key exists already."""
     assert (staff_id is None) != (chat_id is None), "a delivery goes to a person or a chat"
-    table = Delivery.__table__  # type: ignore[attr-defined]
-    statement = (
-        insert_for(session, Delivery)
-        .values(
-            key=key,
-            site_id=site_id,
-            case_id=case_id,
-            alert_id=alert_id,
-            staff_id=staff_id,
-            chat_id=chat_id,
-            kind=str(kind),
-            message=message,
-            params=params,
-            status=str(DeliveryStatus.PENDING),
-            attempts=0,
-            next_at=due or now,
-            needs_edit=False,
-            secret=new_secret(),
-            created_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(table.c.id)
+    return _ENQUEUE.scalar(
+        session,
+        key=key,
+        site_id=site_id,
+        case_id=case_id,
+        alert_id=alert_id,
+        staff_id=staff_id,
+        chat_id=chat_id,
+        kind=str(kind),
+        message=message,
+        params=params,
+        due=due or now,
+        secret=new_secret(),
+        now=now,
     )
-    result = session.exec(statement)  # type: ignore[call-overload]
-    row = result.first()
-    return None if row is None else int(row[0])
 
 
 def claim_due(

@@ -24,6 +24,7 @@ from bot.rota import service as rota
 from bot.sites.models import Site
 from bot.staff import service as staff_service
 from bot.staff.access import ADMIN
+from bot.storage.prepared import inserted
 
 
 @dataclass
@@ -69,8 +70,7 @@ def raise_alert(
         raised_by=actor_id,
         raised_at=now,
     )
-    session.add(alert)
-    session.flush()
+    inserted(session, alert)
     advance(session, alert, case, site, settings, now)
     return alert
 

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from bot.inbox.models import InboxUpdate
@@ -44,9 +43,9 @@ def store(
     return fresh
 
 
-def _mark_statement(dialect: Any) -> Prepared:
-    statement = (
-        dialect.insert(TABLE)
+_MARK = Prepared(
+    lambda insert: (
+        insert(TABLE)
         .values(
             source=bindparam("source"),
             update_id=bindparam("update_id"),
@@ -60,11 +59,7 @@ def _mark_statement(dialect: Any) -> Prepared:
         )
         .returning(TABLE.c.update_id)
     )
-    return Prepared(statement)
-
-
-# One upsert per back end (their ON CONFLICT clauses are each dialect's own).
-_MARK = {"sqlite": _mark_statement(sqlite), "postgresql": _mark_statement(postgresql)}
+)
 
 
 def mark_handled(session: Session, source: str, ids: Iterable[int], now: datetime) -> set[int]:
@@ -72,10 +67,9 @@ def mark_handled(session: Session, source: str, ids: Iterable[int], now: datetim
     not handled before. An id never stored (an update the intake carried straight to the
     engine, an event that did not come through the inbox) is recorded as handled, so that a
     redelivery of it is recognised; nothing of it is needed again."""
-    mark = _MARK[session.get_bind().dialect.name]
     fresh: set[int] = set()
     for update_id in ids:
-        if mark.first(session, source=source, update_id=update_id, now=now) is not None:
+        if _MARK.first(session, source=source, update_id=update_id, now=now) is not None:
             fresh.add(update_id)
     return fresh
 

@@ -21,7 +21,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Dialect
+from sqlalchemy import Connection, Dialect, bindparam
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import configure_mappers, make_transient_to_detached
 from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlalchemy.sql import ClauseElement
@@ -42,9 +43,13 @@ class _Compiled:
 
 
 class Prepared:
-    """One statement of the per-event path (see the module's docstring)."""
+    """One statement of the per-event path (see the module's docstring).
 
-    def __init__(self, statement: ClauseElement) -> None:
+    ``statement`` is the statement, or, for an upsert (whose ON CONFLICT clause is each
+    dialect's own), a function of the dialect's ``insert`` that makes it.
+    """
+
+    def __init__(self, statement: ClauseElement | Callable[[Any], ClauseElement]) -> None:
         self.statement = statement
         self._by_dialect: dict[str, _Compiled] = {}
 
@@ -52,7 +57,11 @@ class Prepared:
         known = self._by_dialect.get(dialect.name)
         if known is not None:
             return known
-        compiled: Any = self.statement.compile(dialect=dialect)
+        statement = self.statement
+        if not isinstance(statement, ClauseElement):
+            insert = postgresql.insert if dialect.name == "postgresql" else sqlite.insert
+            statement = statement(insert)
+        compiled: Any = statement.compile(dialect=dialect)
         if compiled.escaped_bind_names:
             raise ValueError(
                 f"bound parameter names that need quoting: {compiled.escaped_bind_names}"
@@ -167,6 +176,30 @@ def attached(session: Session, model: type[M], values: Mapping[str, Any]) -> M:
     if known is not None:
         return known  # type: ignore[return-value]
     instance = loaded(model, values)
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return instance
+
+
+_INSERTS: dict[str, Prepared] = {}
+
+
+def inserted(session: Session, instance: M) -> M:
+    """INSERT a new model instance with every column but its id, the id coming back from
+    RETURNING (one prepared statement per table, not the ORM's flush); the instance then
+    belongs to ``session`` as if loaded from it."""
+    table: Any = type(instance).__table__  # type: ignore[attr-defined]
+    prepared = _INSERTS.get(table.name)
+    if prepared is None:
+        columns = [c for c in table.c if c.name != "id"]
+        statement = (
+            table.insert()
+            .values({c.name: bindparam(c.name, type_=c.type) for c in columns})
+            .returning(table.c.id)
+        )
+        prepared = _INSERTS[table.name] = Prepared(statement)
+    values = {c.name: getattr(instance, c.name) for c in table.c if c.name != "id"}
+    instance.id = prepared.scalar(session, **values)  # type: ignore[attr-defined]
     make_transient_to_detached(instance)
     session.add(instance)
     return instance
