@@ -274,7 +274,8 @@ def attachments(session: Session, case_id: int) -> list[Attachment]:
 
 
 _LOCK_CASE = Prepared(
-    sa_select(CASES.c.id).where(CASES.c.id == bindparam("case")).with_for_update()
+    sa_select(CASES.c.id).where(CASES.c.id == bindparam("case")).with_for_update(),
+    only="postgresql",
 )
 _LAST_HASH = Prepared(
     sa_select(EVENTS.c.hash)

@@ -46,11 +46,19 @@ class Prepared:
     """One statement of the per-event path (see the module's docstring).
 
     ``statement`` is the statement, or, for an upsert (whose ON CONFLICT clause is each
-    dialect's own), a function of the dialect's ``insert`` that makes it.
+    dialect's own), a function of the dialect's ``insert`` that makes it. A statement ``only``
+    for one dialect is skipped on the others (a row lock: on SQLite a unit's ``BEGIN
+    IMMEDIATE`` holds the whole database already).
     """
 
-    def __init__(self, statement: ClauseElement | Callable[[Any], ClauseElement]) -> None:
+    def __init__(
+        self,
+        statement: ClauseElement | Callable[[Any], ClauseElement],
+        *,
+        only: str | None = None,
+    ) -> None:
         self.statement = statement
+        self.only = only
         self._by_dialect: dict[str, _Compiled] = {}
 
     def _compiled(self, dialect: Dialect) -> _Compiled:
@@ -105,7 +113,10 @@ class Prepared:
         return cursor, compiled
 
     def run(self, session: Session, **params: Any) -> int:
-        """Run a statement that returns no rows; the number of rows it changed."""
+        """Run a statement that returns no rows; the number of rows it changed (-1 when it was
+        skipped: ``only`` another dialect)."""
+        if self.only is not None and _connection(session)[0].dialect.name != self.only:
+            return -1
         cursor, _ = self._execute(session, params)
         count = cursor.rowcount
         cursor.close()
