@@ -347,10 +347,15 @@ def timeline(session: Session, case_id: int) -> list[CaseEvent]:
     return list((session.exec(query)).all())
 
 
+_ACTIONS = Prepared(
+    sa_select(EVENTS.c.data).where(EVENTS.c.case_id == bindparam("case"), EVENTS.c.kind == "action")
+)
+
+
 def actions_done(session: Session, case_id: int) -> set[str]:
-    """Keys (``step#index``) of step actions already carried out on the case."""
-    query = select(CaseEvent).where(CaseEvent.case_id == case_id, CaseEvent.kind == "action")
-    return {str(event.data.get("key")) for event in (session.exec(query)).all()}
+    """Keys (``step#index``) of step actions already carried out on the case (asked whenever
+    a step with actions is answered)."""
+    return {str(data.get("key")) for (data,) in _ACTIONS.rows(session, case=case_id)}
 
 
 def open_deadline(
