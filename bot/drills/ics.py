@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from icalendar import Calendar, Event
-
 from bot.drills.models import Drill, DrillStatus
 
 # How long a drill is shown in a calendar (the records ran from 10 minutes to about an hour).
@@ -25,6 +23,8 @@ def calendar(
 ) -> bytes:
     """``title_of`` and ``describe`` give each drill's summary and description (by id), already
     in the reader's language."""
+    from icalendar import Calendar, Event  # imported when used: not at start-up
+
     cal = Calendar()
     cal.add("prodid", "-//dutybot//drills//EN")
     cal.add("version", "2.0")

@@ -8,7 +8,6 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from bot.drills import ics, scenarios
-from bot.drills import pdf as drill_pdf
 from bot.drills import service as drills
 from bot.drills.access import may_coordinate, may_run
 from bot.drills.messages import status_name, when
@@ -160,6 +159,8 @@ def call_off(ctx: Ctx, drill: Drill, *, series: bool) -> None:
 
 
 def record_pdf(ctx: Ctx, drill: Drill) -> None:
+    from bot.drills import pdf as drill_pdf  # fpdf2's imports: not at start-up
+
     tr = ctx.tr
     data = drill_pdf.render(ctx.session, drill, tr, ctx.registry, ctx.media, now=ctx.now)
     local = drill.starts_at.astimezone(ZoneInfo(ctx.site.timezone))

@@ -16,7 +16,6 @@ from bot.engine.outgoing import Button, FileOut, Outgoing
 from bot.escalation import service as alerts
 from bot.reports import wording
 from bot.reports.models import DeadlineRecord, Outcome
-from bot.reports.pdf import case_pdf
 from bot.staff.access import may_see_case
 
 
@@ -86,6 +85,8 @@ def on_press(ctx: Ctx, press: RecordPress) -> None:
 
 
 def send_pdf(ctx: Ctx, case: Case) -> None:
+    from bot.reports.pdf import case_pdf  # fpdf2's imports: not at start-up
+
     record = case_record.gather(
         ctx.session,
         case,

@@ -10,16 +10,17 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections.abc import Sequence
-
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from typing import TYPE_CHECKING
 
 from bot.i18n import Translator
 from bot.reports import wording
 from bot.reports.fonts import FALLBACK_FAMILY, drawable, register_with_matplotlib
 from bot.reports.models import Count, MonthStats
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.axis import Axis
+    from matplotlib.figure import Figure
 
 SIZE = (12, 9)  # inches; 1200 × 900 pixels at the default 100 dpi
 LABEL_WIDTH = 26  # columns (a Chinese character is two)
@@ -45,6 +46,11 @@ def month_figure(stats: MonthStats, tr: Translator) -> Figure:
     """The chart as a matplotlib figure (for tests, or another format). Every text names its
     font family itself: nothing reads or changes matplotlib's global settings, so charts can be
     drawn in several threads at once."""
+    # Imported here: matplotlib's imports take most of a second, which start-up and
+    # stats_text need not pay.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     family = _family()
     figure = Figure(figsize=SIZE, layout="constrained")
     FigureCanvasAgg(figure)
@@ -156,7 +162,7 @@ def _bars_across(axes: Axes, title: str, counts: list[tuple[str, int]], tr: Tran
     values = [n for _label, n in counts][::-1]
     bars = axes.barh(labels, values, color=BAR)
     axes.bar_label(bars, padding=3, fontfamily=_family())
-    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _whole_numbers(axes.xaxis)
     axes.margins(x=0.15)
 
 
@@ -172,7 +178,7 @@ def _levels(axes: Axes, stats: MonthStats, tr: Translator) -> None:
     colours = [LEVEL_COLOURS.get(key, BAR) for key in keys]
     bars = axes.bar([_shown(label) for label, _n in counts], [n for _l, n in counts], color=colours)
     axes.bar_label(bars, padding=3, fontfamily=_family())
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _whole_numbers(axes.yaxis)
     axes.margins(y=0.15)
 
 
@@ -186,8 +192,14 @@ def _deadlines(axes: Axes, stats: MonthStats, tr: Translator) -> None:
     for bar, colour in zip(bars, (ON_TIME, LATE), strict=True):
         bar.set_color(colour)
     axes.bar_label(bars, padding=3, fontfamily=_family())
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _whole_numbers(axes.yaxis)
     axes.margins(y=0.15)
+
+
+def _whole_numbers(axis: Axis) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
 
 
 def _empty(axes: Axes, tr: Translator) -> None:

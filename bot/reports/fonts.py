@@ -21,8 +21,6 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
-
 FONT_PACKAGE = "paperang_p2_fonts_cjk"
 CJK_FAMILY = "WenQuanYi Micro Hei"
 CJK_FACE = 0  # the proportional face; 1 is the monospaced one
@@ -57,6 +55,8 @@ def fallback_font_path() -> Path:
 
 @cache
 def _coverage(path: str, face: int) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
     font = TTFont(path, fontNumber=face, lazy=True)
     try:
         return frozenset(font.getBestCmap())
