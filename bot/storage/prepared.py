@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Dialect, bindparam
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import configure_mappers, make_transient_to_detached
 from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlalchemy.sql import ClauseElement
 from sqlmodel import Session, SQLModel
+
+from bot.storage.upsert import dialect_insert
 
 Row = tuple[Any, ...]
 M = TypeVar("M", bound=SQLModel)
@@ -67,8 +68,7 @@ class Prepared:
             return known
         statement = self.statement
         if not isinstance(statement, ClauseElement):
-            insert = postgresql.insert if dialect.name == "postgresql" else sqlite.insert
-            statement = statement(insert)
+            statement = statement(dialect_insert(dialect.name))
         compiled: Any = statement.compile(dialect=dialect)
         if compiled.escaped_bind_names:
             raise ValueError(
