@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -72,6 +73,7 @@ class Database:
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.is_sqlite:
             _configure_sqlite(self.engine, busy_timeout, synchronous)
+        self._kept = threading.local()  # the database thread's connection (SQLite)
         self._threads = concurrent.futures.ThreadPoolExecutor(
             max_workers=1 if self.is_sqlite else PG_WORKERS, thread_name_prefix="dutybot-db"
         )
@@ -93,8 +95,22 @@ class Database:
         return await loop.run_in_executor(self._threads, connected)
 
     def _unit(self, work: Callable[[Session], T]) -> T:
-        with self.session() as session:
+        if not self.is_sqlite:
+            with self.session() as session:
+                return work(session)
+        # SQLite's one database thread keeps its connection between units: taking one from
+        # the pool and giving it back (with its reset) cost more than a short unit's SQL.
+        connection = self._kept.connection if hasattr(self._kept, "connection") else None
+        if connection is None or connection.closed or connection.invalidated:
+            connection = self._kept.connection = self.engine.connect()
+        with Session(bind=connection, expire_on_commit=False) as session, session.begin():
             return work(session)
+
+    def _forget_kept(self) -> None:
+        connection = getattr(self._kept, "connection", None)
+        if connection is not None:
+            connection.close()
+            self._kept.connection = None
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -111,6 +127,7 @@ class Database:
 
     async def dispose(self) -> None:
         loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._threads, self._forget_kept)
         await loop.run_in_executor(self._threads, self.engine.dispose)
         self._threads.shutdown(wait=True)
 
