@@ -90,10 +90,11 @@ class Intake:
             return
         ordered = sorted(valid, key=lambda u: int(u["update_id"]))
         carried: list[tuple[dict[str, Any], Received]] = []
+        read: dict[int, Received | None] = {}  # read here already: not read (and logged) twice
         if self.carry:
             chats: set[int | None] = set()
             for data in ordered:
-                received = self._direct(data, chats)
+                received = self._direct(data, chats, read)
                 if received is not None:
                     carried.append((data, received))
         taken = {r.update_id for _, r in carried}
@@ -104,13 +105,16 @@ class Intake:
             now = self.clock.now()
             fresh = set(await self.db.run(lambda s: inbox.store(s, SOURCE, items, now)))
         durable = [self._carry(data, received) for data, received in carried]
-        await self.dispatch([u for u in rest if u["update_id"] in fresh])
+        await self.dispatch([u for u in rest if u["update_id"] in fresh], read=read)
         if durable:
             await asyncio.gather(*durable)
 
-    def _direct(self, data: dict[str, Any], chats: set[int | None]) -> Received | None:
+    def _direct(
+        self, data: dict[str, Any], chats: set[int | None], read: dict[int, Received | None]
+    ) -> Received | None:
         """The update, read, when it can be carried to the engine unstored (see the class);
-        ``chats`` are those seen earlier in the batch, whose later updates wait their turn."""
+        ``chats`` are those seen earlier in the batch, whose later updates wait their turn;
+        what was read goes into ``read``."""
         update_id = int(data["update_id"])
         chat = chat_of(data)
         if chat is None or chat in chats or update_id in self._inflight:
@@ -122,6 +126,7 @@ class Intake:
             received = self.reader.parse(data)
         except Exception:
             return None  # read again (and logged) on the stored path
+        read[update_id] = received
         if received is None or received.incoming is None or received.file is not None:
             return None
         if received.chat_id != chat:
@@ -170,19 +175,25 @@ class Intake:
     async def last_update_id(self) -> int | None:
         return await self.db.run(lambda s: inbox.last_update_id(s, SOURCE))
 
-    async def dispatch(self, updates: Sequence[dict[str, Any]], *, gated: bool = True) -> None:
+    async def dispatch(
+        self,
+        updates: Sequence[dict[str, Any]],
+        *,
+        gated: bool = True,
+        read: dict[int, Received | None] | None = None,
+    ) -> None:
         """Hand stored updates to the front end in update-id order (its per-chat lock keeps
-        that order); those that never reach the engine are set aside as handled."""
+        that order); those that never reach the engine are set aside as handled. ``read``:
+        updates read already, as the reader read them."""
         aside: list[int] = []
         for data in sorted(updates, key=lambda u: int(u["update_id"])):
             update_id = int(data["update_id"])
             if update_id in self._inflight:
                 continue  # replayed while this process still handles it
-            try:
-                received = self.reader.parse(data)
-            except Exception as exc:  # a reader logs and returns None; this is a last resort
-                log.warning("update %s could not be read: %s", update_id, type(exc).__name__)
-                received = None
+            if read is not None and update_id in read:
+                received = read[update_id]
+            else:
+                received = self._read(data, update_id)
             if received is None:
                 aside.append(update_id)
                 continue
@@ -196,6 +207,13 @@ class Intake:
             await self.db.run(
                 lambda s: inbox.set_aside(s, SOURCE, aside, now, "not for the engine")
             )
+
+    def _read(self, data: dict[str, Any], update_id: int) -> Received | None:
+        try:
+            return self.reader.parse(data)
+        except Exception as exc:  # a reader logs and returns None; this is a last resort
+            log.warning("update %s could not be read: %s", update_id, type(exc).__name__)
+            return None
 
     def _start(self, received: Received) -> None:
         chat = received.chat_id

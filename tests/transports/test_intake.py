@@ -262,3 +262,23 @@ async def test_a_busy_chats_update_is_stored_first_and_waits_its_turn(db: Databa
     await settle(intake)
     assert order.index(80) < order.index(81)
     assert all(r.handled_at is not None for r in rows(db).values())
+
+
+async def test_each_update_is_read_once_whichever_path_it_takes(db: Database) -> None:
+    """The reader logs what it cannot use: an update read to see whether it can be carried is
+    not read again on the stored path."""
+    reads: list[int] = []
+
+    class Counting(TextReader):
+        def parse(self, data: dict[str, Any]) -> Received | None:
+            reads.append(int(data["update_id"]))
+            return super().parse(data)
+
+    handler = Carrier(db)
+    intake = Intake(db, FrozenClock(START), Counting(), handler, carry=True)
+    handler.intake = intake
+    foreign = {"update_id": 91, "message": {"chat": {"id": 6}}}  # no text: not for it
+    await intake.receive([update(90, 5), foreign])
+    await settle(intake)
+    assert sorted(reads) == [90, 91]
+    assert rows(db)[91].note == "not for the engine" and handler.order == [90]
