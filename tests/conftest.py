@@ -141,6 +141,29 @@ async def any_world(db: Database, tmp_path: Path) -> World:
     return await make_world(db, tmp_path, START)
 
 
+# The longest tests (each a `dutybot run` subprocess waiting for real timers) go first, so that
+# xdist spreads them over its workers instead of leaving one of them to run last, alone.
+SLOW_FIRST = (
+    "tests/e2e/test_crashes.py",
+    "tests/e2e/test_escalation_run.py",
+    "tests/e2e/test_drill_run.py",
+    "tests/e2e/test_dutybot_run.py",
+    "tests/e2e/test_clocks_run.py",
+    "tests/e2e/test_managers_run.py",
+    "tests/e2e/test_switching_run.py",
+    "tests/e2e/test_console.py",
+    "tests/e2e/test_console_leaving.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::")[0]
+        return SLOW_FIRST.index(path) if path in SLOW_FIRST else len(SLOW_FIRST)
+
+    items.sort(key=rank)  # stable: the order within a file and among the rest stays
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say how many PostgreSQL tests really ran, so a CI log shows it. Under xdist this runs on
     the controller, whose stats hold every worker's reports (keywords included)."""
