@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -54,17 +58,53 @@ async def pg_schema() -> AsyncIterator[str]:
         await connection.close()
 
 
+async def _migrate_sqlite(path: Path) -> None:
+    database = Database(f"sqlite:///{path}")
+    try:
+        await upgrade(database)
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to the head once per run (per xdist worker): tests copy it
+    instead of running every migration again."""
+    path = tmp_path_factory.mktemp("template") / "dutybot.db"
+    # In a thread of its own: asyncio.run must not touch the test's event loop.
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, _migrate_sqlite(path)).result()
+    connection = sqlite3.connect(path)  # everything in the main file, nothing in a -wal file
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+    wal = path.with_name(path.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0, wal
+    return path
+
+
+def migrated_sqlite(template: Path, tmp_path: Path) -> Database:
+    """A migrated SQLite database of the test's own: a copy of the template."""
+    path = tmp_path / "dutybot.db"
+    shutil.copyfile(template, path)
+    return Database(f"sqlite:///{path}")
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+async def db(
+    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path
+) -> AsyncIterator[Database]:
     """A migrated database: every test using it runs on SQLite and on PostgreSQL."""
     async with AsyncExitStack() as stack:
         if request.param == "sqlite":
-            database = Database(f"sqlite:///{tmp_path / 'dutybot.db'}")
+            database = migrated_sqlite(sqlite_template, tmp_path)
+            stack.push_async_callback(database.dispose)
         else:
             schema = await stack.enter_async_context(pg_schema())
             database = Database(PG_URL, schema=schema)
-        stack.push_async_callback(database.dispose)
-        await upgrade(database)
+            stack.push_async_callback(database.dispose)
+            await upgrade(database)
         yield database
 
 
@@ -81,9 +121,8 @@ async def pg_world(tmp_path: Path) -> AsyncIterator[World]:
 
 
 @pytest.fixture
-async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite:///{tmp_path / 'dutybot.db'}")
-    await upgrade(database)
+async def sqlite_db(sqlite_template: Path, tmp_path: Path) -> AsyncIterator[Database]:
+    database = migrated_sqlite(sqlite_template, tmp_path)
     try:
         yield database
     finally:
@@ -102,14 +141,44 @@ async def any_world(db: Database, tmp_path: Path) -> World:
     return await make_world(db, tmp_path, START)
 
 
+# The longest tests (each a `dutybot run` subprocess waiting for real timers) go first, so that
+# xdist spreads them over its workers instead of leaving one of them to run last, alone.
+SLOW_FIRST = (
+    "tests/e2e/test_crashes.py",
+    "tests/e2e/test_escalation_run.py",
+    "tests/e2e/test_drill_run.py",
+    "tests/e2e/test_dutybot_run.py",
+    "tests/e2e/test_clocks_run.py",
+    "tests/e2e/test_managers_run.py",
+    "tests/e2e/test_switching_run.py",
+    "tests/e2e/test_console.py",
+    "tests/e2e/test_console_leaving.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::")[0]
+        return SLOW_FIRST.index(path) if path in SLOW_FIRST else len(SLOW_FIRST)
+
+    items.sort(key=rank)  # stable: the order within a file and among the rest stays
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Say how many PostgreSQL tests really ran, so a CI log shows it."""
+    """Say how many PostgreSQL tests really ran, so a CI log shows it. Under xdist this runs on
+    the controller, whose stats hold every worker's reports (keywords included)."""
     counts = {"passed": 0, "failed": 0, "skipped": 0}
-    for outcome in counts:
+    # A setup that fails (PostgreSQL unreachable in CI) is an "error", and counts as failed.
+    for outcome, counted in (
+        ("passed",) * 2,
+        ("failed",) * 2,
+        ("error", "failed"),
+        ("skipped",) * 2,
+    ):
         for report in terminalreporter.stats.get(outcome, []):
             if "postgres" in getattr(report, "keywords", {}) and report.when in ("call", "setup"):
                 if outcome != "passed" or report.when == "call":
-                    counts[outcome] += 1
+                    counts[counted] += 1
     terminalreporter.write_line(
         f"PostgreSQL tests: {counts['passed']} passed, {counts['failed']} failed, "
         f"{counts['skipped']} skipped ({PG_URL})"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
+import contextlib
 import os
 import re
 import signal
@@ -24,12 +26,16 @@ from bot.staff import invites
 from bot.staff import service as staff_service
 from bot.storage.migrate import upgrade
 from bot.transports.runner import serve
+from tests.e2e.zygote import Zygote
 from tests.fakes import FakeBotAPI, FakeUser, Sent, StoredMessage
 
 TOKEN = "123456:TEST-token_for-dutybot"
 SECRET = "hook-Secret_42"
 TRANSPORTS = ["aiogram", "ptb"]
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# `dutybot run` forked from the zygote (tests/e2e/zygote.py) unless DUTYBOT_TEST_ZYGOTE=0: then
+# each start is a fresh interpreter.
+FORK = os.environ.get("DUTYBOT_TEST_ZYGOTE", "1") != "0"
 
 
 class Finished:
@@ -275,11 +281,13 @@ async def launched(
     config: str | None = None,
     *,
     webhook: bool = False,
+    fork: bool = FORK,
     **variables: str,
 ) -> AsyncIterator[Bot]:
     """`dutybot run` as a process on a prepared database, configured only by environment:
     DUTYBOT_TELEGRAM__TOKEN, __API_BASE_URL and __TRANSPORT (plus database, media, timings),
-    and by a TOML file when ``config`` gives its text (DUTYBOT_CONFIG)."""
+    and by a TOML file when ``config`` gives its text (DUTYBOT_CONFIG). ``fork=False``: a
+    fresh ``python -m bot.cli run`` rather than a child of the zygote."""
     async with FakeBotAPI(token=TOKEN, bot_username="duty_test_bot") as api:
         extra: dict[str, str] = {}
         if webhook:
@@ -307,7 +315,7 @@ async def launched(
         )
         app, site = await prepared(settings_for(tmp_path, api, transport))
         finished, log = Finished(), list[str]()
-        run = Run(env, transport, finished, log)
+        run = Run(env, transport, finished, log, fork=fork)
         await run.start()
         try:
             yield Bot(api, app, site, finished, transport, env, log, run)
@@ -319,21 +327,82 @@ async def launched(
         assert not any(TOKEN in line for line in log), "the bot token was logged"
 
 
+_zygote: Zygote | None = None
+
+
+def zygote() -> Zygote:
+    """This test process's zygote, started on first use."""
+    global _zygote
+    if _zygote is None:
+        _zygote = Zygote()
+        atexit.register(_zygote.close)
+    return _zygote
+
+
+class Forked:
+    """`dutybot ARGS` forked from the zygote: what the harness uses of a subprocess."""
+
+    def __init__(self, pid: int, stdout: asyncio.StreamReader) -> None:
+        self.pid, self.stdout = pid, stdout
+        self.returncode: int | None = None
+
+    @classmethod
+    async def start(cls, env: dict[str, str], *args: str) -> Forked:
+        loop = asyncio.get_running_loop()
+        read, write = os.pipe()
+        try:
+            pid = await zygote().spawn(env, list(args), write)
+        finally:
+            os.close(write)  # the child has its own copy: the pipe ends when the child does
+        stdout = asyncio.StreamReader()
+        pipe = os.fdopen(read, "rb", buffering=0)  # the transport closes it
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stdout), pipe)
+        return cls(pid, stdout)
+
+    def send_signal(self, sig: int) -> None:
+        if self.returncode is None:
+            with contextlib.suppress(ProcessLookupError):  # ended, and reaped already
+                os.kill(self.pid, sig)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    async def wait(self) -> int:
+        if self.returncode is None:
+            self.returncode = await zygote().wait(self.pid)
+        return self.returncode
+
+
 class Run:
     """One `dutybot run` process at a time: started, stopped with SIGTERM, or killed (SIGKILL)
-    and started again on the same database."""
+    and started again on the same database. ``fork``: forked from the zygote (see
+    tests/e2e/zygote.py) rather than a fresh ``python -m bot.cli run``."""
 
-    def __init__(self, env: dict[str, str], transport: str, finished: Finished, log: list[str]):
+    def __init__(
+        self,
+        env: dict[str, str],
+        transport: str,
+        finished: Finished,
+        log: list[str],
+        *,
+        fork: bool = FORK,
+    ):
         self.env, self.transport, self.finished, self.log = env, transport, finished, log
-        self.process: asyncio.subprocess.Process | None = None
+        self.fork = fork
+        self.process: asyncio.subprocess.Process | Forked | None = None
         self.reader: asyncio.Task[None] | None = None
         self.returncode: int | None = None
 
-    async def start(self) -> None:
-        process = await asyncio.create_subprocess_exec(
+    async def _spawn(self) -> asyncio.subprocess.Process | Forked:
+        if self.fork:
+            return await Forked.start(self.env, "run")
+        return await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot.cli", "run", env=self.env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
         )  # fmt: skip
+
+    async def start(self) -> None:
+        process = await self._spawn()
         ready = asyncio.Event()
 
         async def follow() -> None:

@@ -28,7 +28,8 @@ async def test_a_guard_added_on_the_command_line_completes_a1(
 ) -> None:
     # No quiet hours: the chief's task is not held until the morning whatever the hour of the run.
     config = '[escalation]\nquiet_hours = "00:00-00:00"\n'
-    async with launched(tmp_path, transport, config=config) as bot:
+    # A fresh `python -m bot.cli run` (the other end-to-end tests fork it from a zygote).
+    async with launched(tmp_path, transport, config=config, fork=False) as bot:
         await bot.cli("staff", "add", "--telegram-id", "42", "--name", "Li Wei", "--role", "guard")
         await bot.cli(
             "staff", "add", "--telegram-id", "77", "--name", "Zhou Hui", "--role", "security_chief"
