@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -73,7 +74,8 @@ class Database:
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.is_sqlite:
             _configure_sqlite(self.engine, busy_timeout, synchronous)
-        self._kept = threading.local()  # the database thread's connection (SQLite)
+        self._kept = threading.local()  # each database thread's connection
+        self._every_kept: list[Connection] = []  # for dispose(), whichever thread kept them
         self._threads = concurrent.futures.ThreadPoolExecutor(
             max_workers=1 if self.is_sqlite else PG_WORKERS, thread_name_prefix="dutybot-db"
         )
@@ -95,22 +97,29 @@ class Database:
         return await loop.run_in_executor(self._threads, connected)
 
     def _unit(self, work: Callable[[Session], T]) -> T:
-        if not self.is_sqlite:
-            with self.session() as session:
-                return work(session)
-        # SQLite's one database thread keeps its connection between units: taking one from
-        # the pool and giving it back (with its reset) cost more than a short unit's SQL.
-        connection = self._kept.connection if hasattr(self._kept, "connection") else None
+        # Each database thread keeps its connection between units: taking one from the pool
+        # and giving it back (its reset, and on PostgreSQL the pre-ping's round trip) cost more
+        # than a short unit's SQL. A unit that fails drops it: the next takes a fresh one from
+        # the pool, pinged (the failure may have been the connection's).
+        connection = getattr(self._kept, "connection", None)
         if connection is None or connection.closed or connection.invalidated:
             connection = self._kept.connection = self.engine.connect()
-        with Session(bind=connection, expire_on_commit=False) as session, session.begin():
-            return work(session)
+            self._every_kept.append(connection)
+        try:
+            with Session(bind=connection, expire_on_commit=False) as session, session.begin():
+                return work(session)
+        except BaseException:
+            self._forget_kept()
+            raise
 
     def _forget_kept(self) -> None:
         connection = getattr(self._kept, "connection", None)
         if connection is not None:
-            connection.close()
             self._kept.connection = None
+            with contextlib.suppress(ValueError):
+                self._every_kept.remove(connection)
+            with contextlib.suppress(Exception):  # a broken connection is the pool's to drop
+                connection.close()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -127,9 +136,16 @@ class Database:
 
     async def dispose(self) -> None:
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._threads, self._forget_kept)
+        await loop.run_in_executor(self._threads, self._close_kept)
         await loop.run_in_executor(self._threads, self.engine.dispose)
         self._threads.shutdown(wait=True)
+
+    def _close_kept(self) -> None:
+        """Every thread's kept connection back to the pool (no unit runs any more)."""
+        kept, self._every_kept = self._every_kept, []
+        for connection in kept:
+            with contextlib.suppress(Exception):
+                connection.close()
 
 
 def _configure_sqlite(engine: Engine, busy_timeout: float, synchronous: str) -> None:

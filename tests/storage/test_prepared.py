@@ -136,3 +136,32 @@ async def test_inserted_and_loaded_objects_behave_as_the_orms(db: Database) -> N
         plain = loaded(Staff, {c.name: getattr(orm, c.name) for c in Staff.__table__.c})  # type: ignore[attr-defined]
         assert plain == orm and plain.model_dump() == orm.model_dump()
         assert plain not in session  # a plain object: nothing of it is written by itself
+
+
+async def test_a_failed_unit_gives_its_thread_a_fresh_connection(db: Database) -> None:
+    """Each database thread keeps its connection between units; a unit that fails drops it,
+    so a connection the server closed (or one left in a broken state) is used once at most."""
+
+    def connection(session: Session) -> Any:
+        return session.connection()
+
+    kept = await db.run(connection)
+    assert await db.run(connection) is kept  # kept between units
+    if not db.is_sqlite:  # the server ends the kept connection
+        pid: int = await db.run(
+            lambda s: s.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        )
+        with db.transaction() as other:
+            other.connection().exec_driver_sql(f"SELECT pg_terminate_backend({pid:d})")
+
+    def fails(session: Session) -> None:
+        session.connection().exec_driver_sql("SELECT no_such_column FROM case_counters")
+
+    try:
+        await db.run(fails)
+    except Exception:
+        pass
+    else:
+        raise AssertionError("the unit should have failed")
+    assert await db.run(connection) is not kept
+    assert await db.run(lambda s: Prepared(select(COUNTERS.c.last)).rows(s)) == []
