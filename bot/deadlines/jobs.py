@@ -210,12 +210,9 @@ async def raise_levels(
     db: Database, clock: Clock, on_outbox: Callable[[], None] | None = None
 ) -> int:
     """Apply every level rise due (age, repeats, closed matter); how many applied."""
-    count = await db.run(partial(rise, now=clock.now()))
-    if count:
-        log.info("raised the level of %d complaint(s)", count)
-        if on_outbox is not None:
-            on_outbox()
-    return count
+    return await _once(
+        db, partial(rise, now=clock.now()), "raised the level of %d complaint(s)", on_outbox
+    )
 
 
 def rise(session: Session, *, now: datetime) -> int:
@@ -235,9 +232,22 @@ async def run_schedules(
     db: Database, clock: Clock, on_outbox: Callable[[], None] | None = None
 ) -> int:
     """Do every recurring job due at every site (each once); how many runs."""
-    count = await db.run(partial(scheduled, now=clock.now()))
+    return await _once(
+        db, partial(scheduled, now=clock.now()), "ran %d scheduled job(s)", on_outbox
+    )
+
+
+async def _once(
+    db: Database,
+    work: Callable[[Session], int],
+    done: str,
+    on_outbox: Callable[[], None] | None,
+) -> int:
+    """Run a job's one unit of work; log ``done`` with its count and wake the sender when it
+    did anything (its messages are in the outbox)."""
+    count = await db.run(work)
     if count:
-        log.info("ran %d scheduled job(s)", count)
+        log.info(done, count)
         if on_outbox is not None:
             on_outbox()
     return count

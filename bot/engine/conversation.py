@@ -58,8 +58,8 @@ class Engine:
     chains: EscalationSettings = field(default_factory=EscalationSettings)
     # Called after a transaction that wrote outbox rows has committed (wakes the sender).
     on_outbox: Callable[[], None] | None = None
-    # Called once an event's transaction has committed: its mark (and its arrival, when it
-    # carried one) is durable from then on.
+    # Called once an event's transaction has committed: the event's mark as handled is
+    # durable from then on (the intake then tells Telegram it was received).
     on_committed: Callable[[Incoming], None] | None = None
 
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
